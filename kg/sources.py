@@ -1,0 +1,102 @@
+"""Resolve command-line inputs to readable documents and decode their bytes.
+
+Inputs may be files, directories (searched recursively for digests), glob
+patterns, or ``-`` for standard input. Decoding never fails: UTF-8 (with or
+without BOM) is expected; anything else is read as Windows-1252/Latin-1 with a
+warning, and binary files are refused with a warning.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+DIGEST_SUFFIXES = (".md", ".markdown", ".json")
+
+
+class InputError(Exception):
+    """An input that does not exist or cannot be read (a usage error, not a warning)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input document: display name, raw bytes and a stable identity."""
+
+    name: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def is_json(self) -> bool:
+        if self.name.lower().endswith(".json"):
+            return True
+        head = self.data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        return head in (b"[", b"{")
+
+
+def expand_inputs(inputs: list[str]) -> list[Path | None]:
+    """Expand inputs to files in a stable order; ``None`` stands for stdin.
+
+    Directory contents are sorted, so the same tree gives the same order on any
+    machine; a file named twice is read once.
+    """
+    found: list[Path | None] = []
+    for item in inputs:
+        if item == "-":
+            found.append(None)
+            continue
+        path = Path(item)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*")
+                                if p.is_file() and p.suffix.lower() in DIGEST_SUFFIXES))
+        elif path.exists():
+            found.append(path)
+        elif glob.has_magic(item):
+            matches = sorted(Path(p) for p in glob.glob(item, recursive=True) if os.path.isfile(p))
+            if not matches:
+                raise InputError(f"{item}: no file matches this pattern")
+            found.extend(matches)
+        else:
+            raise InputError(f"{item}: no such file or directory")
+    return list(dict.fromkeys(found))
+
+
+def read_document(path: Path | None) -> Document:
+    """Read one input; ``None`` reads standard input."""
+    if path is None:
+        return Document("<stdin>", sys.stdin.buffer.read())
+    try:
+        return Document(path.name, path.read_bytes())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def iter_documents(inputs: list[str]) -> Iterator[Document]:
+    """Read every input in order (raises :class:`InputError` before reading any)."""
+    for path in expand_inputs(inputs):
+        yield read_document(path)
+
+
+def decode(data: bytes) -> tuple[str | None, str | None]:
+    """Decode bytes to text; returns ``(text, problem)``, text ``None`` if binary."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, "binary file (contains NUL bytes); file skipped"
+    for encoding in ("utf-8-sig", "utf-16"):
+        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        try:
+            return data.decode(encoding), None
+        except UnicodeDecodeError:
+            continue
+    try:
+        return data.decode("cp1252"), "not valid UTF-8; read as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "not valid UTF-8; read as Latin-1"
