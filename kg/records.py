@@ -7,10 +7,10 @@ vocabulary, and these dataclasses are the only thing the two share.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class LinkKind(str, Enum):
+class LinkKind(StrEnum):
     """What a link in a digest points at, after normalisation."""
 
     REPOSITORY = "repository"  # a GitHub code repository
