@@ -36,7 +36,8 @@ class BuildResult:
 
     def summary(self) -> dict[str, int]:
         """Counts for the end-of-run summary (graph counts come from VoID)."""
-        classes = class_counts(self.store.store, self.store.minter)
+        description = self.store.void()
+        classes = class_counts(description)
 
         def count(*terms: ox.NamedNode) -> int:
             return sum(classes.get(term.value, 0) for term in terms)
@@ -52,7 +53,7 @@ class BuildResult:
             "hf_items": count(v.ML_MODEL, v.DATASET, v.WEB_APPLICATION, v.COLLECTION),
             "accounts": count(v.USER_ACCOUNT),
             "pages": count(v.WEB_PAGE),
-            "triples": triple_count(self.store.store, self.store.minter),
+            "triples": triple_count(description, self.store.minter),
             "warnings": len(self.parsed.diagnostics),
         }
 

@@ -1,7 +1,7 @@
 """A VoID description of the graph: sizes, classes, properties, sources.
 
-Computed inside the store with SPARQL aggregates (fast in Oxigraph), over the
-union of the day graphs, and rewritten after every load so it never goes stale.
+Computed inside the store with SPARQL aggregates (fast in Oxigraph) over the
+union graph, and rewritten after every load so it never goes stale.
 """
 
 from __future__ import annotations
@@ -14,19 +14,17 @@ from kg import vocab as v
 from kg.iris import Minter
 
 _PROPERTIES = """
-SELECT ?p (COUNT(*) AS ?n) WHERE {
-  SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }
-} GROUP BY ?p
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p
 """
 _CLASSES = """
-SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s rdf:type ?c } } GROUP BY ?c
+SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s rdf:type ?c } GROUP BY ?c
 """
 _DISTINCT = """
 SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
        (COUNT(DISTINCT ?e) AS ?entities)
-WHERE { GRAPH ?g { ?s ?p ?o } BIND(IF(STRSTARTS(STR(?s), BASE), ?s, ?unbound) AS ?e) }
+WHERE { ?s ?p ?o BIND(IF(STRSTARTS(STR(?s), BASE), ?s, ?unbound) AS ?e) }
 """
-_SOURCES = "SELECT DISTINCT ?src WHERE { GRAPH ?g { ?day prov:wasDerivedFrom ?src } }"
+_SOURCES = "SELECT DISTINCT ?src WHERE { ?day prov:wasDerivedFrom ?src } ORDER BY ?src"
 
 
 def _int(n: int) -> ox.Literal:
@@ -34,7 +32,7 @@ def _int(n: int) -> ox.Literal:
 
 
 def void_triples(store: ox.Store, minter: Minter) -> Iterator[ox.Triple]:
-    """Triples describing the store's day graphs (the VoID graph must be absent)."""
+    """Triples describing the store's union (default) graph."""
     dataset = minter.dataset
     yield ox.Triple(dataset, v.TYPE, v.VOID_DATASET)
     yield ox.Triple(dataset, v.TITLE, ox.Literal("paperkg knowledge graph of paper digests"))
@@ -74,15 +72,21 @@ def void_triples(store: ox.Store, minter: Minter) -> Iterator[ox.Triple]:
         yield ox.Triple(dataset, v.WAS_DERIVED_FROM, row["src"])
 
 
-def class_counts(store: ox.Store, minter: Minter) -> dict[str, int]:
-    """Entities per class IRI, read back from the VoID description."""
-    query = """SELECT ?c ?n WHERE { GRAPH ?g { ?d void:classPartition ?p .
-               ?p void:class ?c ; void:entities ?n } }"""
-    return {row["c"].value: int(row["n"].value)
-            for row in store.query(query, prefixes=v.PREFIXES)}
+def class_counts(description: list[ox.Triple]) -> dict[str, int]:
+    """Entities per class IRI, read from a VoID description."""
+    classes: dict[ox.Term, str] = {}
+    entities: dict[ox.Term, int] = {}
+    for triple in description:
+        if triple.predicate == v.VOID_CLASS:
+            classes[triple.subject] = triple.object.value
+        elif triple.predicate == v.VOID_ENTITIES:
+            entities[triple.subject] = int(triple.object.value)
+    return {cls: entities.get(node, 0) for node, cls in classes.items()}
 
 
-def triple_count(store: ox.Store, minter: Minter) -> int:
-    """The number of distinct data triples, read back from the VoID description."""
-    rows = list(store.quads_for_pattern(minter.dataset, v.VOID_TRIPLES, None))
-    return int(rows[0].object.value) if rows else 0
+def triple_count(description: list[ox.Triple], minter: Minter) -> int:
+    """The number of data triples, read from a VoID description."""
+    for triple in description:
+        if triple.subject == minter.dataset and triple.predicate == v.VOID_TRIPLES:
+            return int(triple.object.value)
+    return 0
