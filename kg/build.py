@@ -11,7 +11,9 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.atomic import atomic_writer
-from kg.parse import ParseResult, parse_inputs
+from kg.parse import ParseResult, parse_documents, parse_inputs
+from kg.progress import Progress
+from kg.sources import expand_inputs, read_document
 from kg.store import GraphStore
 from kg.void import class_counts, triple_count
 
@@ -59,16 +61,54 @@ class BuildResult:
 
 
 def build(inputs: Inputs, *, base: str = v.DEFAULT_BASE,
-          store_path: str | os.PathLike[str] | None = None) -> BuildResult:
+          store_path: str | os.PathLike[str] | None = None,
+          progress: bool | None = False) -> BuildResult:
     """Parse digests (files, directories, globs, ``-``) and load them into a store.
 
     With ``store_path`` the store lives on disk and keeps what it held before
     (sources read again replace what they said); otherwise it is in memory.
+    ``progress=None`` shows progress on a terminal.
     """
-    parsed = parse_inputs([os.fspath(item) for item in inputs])
+    parsed = parse_inputs([os.fspath(item) for item in inputs], progress=progress)
     store = GraphStore(store_path, base=base)
     store.load(parsed.digests)
     return BuildResult(store, parsed)
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What ``add`` did with each input file, by name."""
+
+    added: list[str]
+    changed: list[str]
+    unchanged: list[str]
+    parsed: ParseResult
+
+
+def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False) -> AddResult:
+    """Add digests to an existing graph, reading only what is new or changed.
+
+    A file is known by its name: one whose bytes hash as the manifest records is
+    skipped unread; one with new bytes replaces everything it said before (days
+    it no longer holds disappear too). The result equals a rebuild from the
+    latest version of every file.
+    """
+    known: dict[str, set[str]] = {}
+    for item in graph.manifest():
+        known.setdefault(item.source, set()).add(item.sha256)
+    result = AddResult([], [], [], ParseResult())
+    documents = []
+    for path in expand_inputs([os.fspath(item) for item in inputs]):
+        document = read_document(path)
+        if known.get(document.name) == {document.sha256}:
+            result.unchanged.append(document.name)
+            continue
+        (result.changed if document.name in known else result.added).append(document.name)
+        documents.append(document)
+    report = Progress(len(documents), enabled=progress) if progress is not False else None
+    result.parsed = parse_documents(documents, report)
+    graph.load(result.parsed.digests, replacing=[d.name for d in documents])
+    return result
 
 
 def write_outputs(store: GraphStore, directory: str | os.PathLike[str],

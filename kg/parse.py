@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from kg.jsonrecords import read_json
 from kg.markdown import read_markdown
+from kg.progress import Progress
 from kg.records import Diagnostic, Digest, Source
-from kg.sources import Document, decode, iter_documents
+from kg.sources import Document, decode, expand_inputs, read_document
 
 
 @dataclass(slots=True)
@@ -48,17 +49,27 @@ def parse_document(document: Document, result: ParseResult) -> list[Digest]:
     return digests
 
 
-def parse_documents(documents: Iterable[Document]) -> ParseResult:
+def parse_documents(documents: Iterable[Document],
+                    progress: Progress | None = None) -> ParseResult:
     """Parse documents in order."""
     result = ParseResult()
     for document in documents:
-        parse_document(document, result)
+        digests = parse_document(document, result)
+        if progress is not None:
+            progress.advance(sum(len(d.entries) for d in digests))
+    if progress is not None:
+        progress.close()
     return result
 
 
-def parse_inputs(inputs: list[str]) -> ParseResult:
-    """Parse files, directories, globs or ``-`` (raises ``InputError`` if one is missing)."""
-    return parse_documents(iter_documents(inputs))
+def parse_inputs(inputs: list[str], *, progress: bool | None = False) -> ParseResult:
+    """Parse files, directories, globs or ``-`` (raises ``InputError`` if one is missing).
+
+    ``progress=None`` shows a progress line when standard error is a terminal.
+    """
+    paths = expand_inputs(inputs)
+    report = Progress(len(paths), enabled=progress) if progress is not False else None
+    return parse_documents((read_document(path) for path in paths), report)
 
 
 def _drop_repeats(digests: list[Digest], warn) -> None:

@@ -184,11 +184,6 @@ class GraphStore:
             self._void = sorted(void_triples(self.store, self.minter), key=_triple_key)
         return self._void
 
-    def query(self, sparql: str, **options) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a read query on the union graph with the project's prefixes known."""
-        options.setdefault("prefixes", v.all_prefixes(self.base))
-        return self.store.query(sparql, **options)
-
     def triples(self) -> Iterator[ox.Triple]:
         """The union graph in a canonical order, then its VoID description.
 

@@ -1,0 +1,102 @@
+"""``kg add``, ``kg status`` and ``kg export``: working with the persistent store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.build import FORMATS, BuildResult, add, write_outputs
+from kg.cli import (
+    EXIT_WARNINGS,
+    fail,
+    graph_option,
+    load_graph,
+    output_option,
+    print_summary,
+    report_warnings,
+    user_errors,
+)
+from kg.workspace import Workspace
+
+
+@click.command("add")
+@click.argument("inputs", nargs=-1, required=True)
+@output_option
+@click.option("--export/--no-export", default=True, show_default=True,
+              help="Rewrite OUTPUT/graph.ttl after the store changed (skip it for speed "
+                   "on large stores; kg export does it later).")
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
+              help="Also write this format when exporting (repeatable).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if the input had any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
+                formats: tuple[str, ...], strict: bool, quiet: bool) -> None:
+    """Add new or corrected digests to the working store in OUTPUT/store.
+
+    Files already ingested with the same bytes are skipped unread; a file whose
+    bytes changed replaces what it said before. Same result as a full kg build.
+    """
+    with user_errors():
+        graph = Workspace(output_dir).open()
+        result = add(inputs, graph, progress=None if not quiet else False)
+        report_warnings(result.parsed, output_dir)
+        written: list[Path] = []
+        if export and (result.added or result.changed):
+            written = write_outputs(graph, output_dir, ("turtle", *formats))
+        graph.close()
+    if not quiet:
+        click.echo(f"added {len(result.added)}, replaced {len(result.changed)}, "
+                   f"unchanged {len(result.unchanged)} file(s)")
+        print_summary(BuildResult(graph, result.parsed), written, title="store")
+    if strict and result.parsed.diagnostics:
+        fail(f"{len(result.parsed.diagnostics)} warning(s) and --strict is set", EXIT_WARNINGS)
+
+
+@click.command("status")
+@graph_option
+def status_command(graph_location: Path) -> None:
+    """What the graph holds: each source file and its days, and totals."""
+    graph = load_graph(graph_location)
+    manifest = graph.manifest()
+    by_file: dict[str, list[str]] = {}
+    hashes: dict[str, str] = {}
+    for item in manifest:
+        by_file.setdefault(item.source, []).append(item.day)
+        hashes[item.source] = item.sha256
+    click.echo(f"graph: {graph_location} (base {graph.base})")
+    width = max((len(name) for name in by_file), default=4)
+    for name in sorted(by_file):
+        days = sorted(by_file[name])
+        span = days[0] if len(days) == 1 else f"{days[0]} .. {days[-1]} ({len(days)} days)"
+        click.echo(f"  {name:<{width}}  sha256:{hashes[name][:12]}  {span}")
+    all_days = sorted({item.day for item in manifest})
+    click.echo(f"{len(by_file)} file(s), {len(all_days)} day(s)"
+               + (f", {all_days[0]} to {all_days[-1]}" if all_days else ""))
+    result = BuildResult(graph, parsed=_no_parse())
+    counts = result.summary()
+    click.echo("  " + ", ".join(f"{counts[key]:,} {label}" for key, label in (
+        ("papers", "papers"), ("authors", "authors"), ("tasks", "tasks"),
+        ("repositories", "repositories"), ("hf_items", "HF items"), ("triples", "triples"))))
+
+
+def _no_parse():
+    from kg.parse import ParseResult
+
+    return ParseResult()
+
+
+@click.command("export")
+@graph_option
+@output_option
+@click.option("-f", "--format", "formats", multiple=True, required=True,
+              type=click.Choice(sorted(FORMATS)), help="Format to write (repeatable).")
+def export_command(graph_location: Path, output_dir: Path, formats: tuple[str, ...]) -> None:
+    """Write the graph in other formats (from the working store by default)."""
+    graph = load_graph(graph_location)
+    with user_errors():
+        for path in write_outputs(graph, output_dir, formats):
+            click.echo(f"wrote {path}")
+
+
+COMMANDS = [add_command, status_command, export_command]

@@ -1,0 +1,115 @@
+"""The output folder as the command line's working graph.
+
+Layout of ``output/`` (or ``-o DIR``)::
+
+    graph.ttl      the exported union graph (plus graph.nt, graph.jsonld... on request)
+    graph.html     the interactive view
+    warnings.log   every warning of the last build or add
+    store/         the Oxigraph store: the working graph ``kg add``, ``kg query``,
+                   ``kg html``, ``kg export`` and ``kg serve`` use
+
+``kg build`` builds a new store beside the old one and swaps it in only when it is
+complete, so a killed build leaves the previous store and files as they were.
+Delete ``store/`` to reclaim the space; ``kg build`` makes it again.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+from pathlib import Path
+
+from kg.store import GraphStore, StoreError
+
+STORE = "store"
+GRAPH = "graph.ttl"
+
+
+class Workspace:
+    """Paths and store handling for one output folder."""
+
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+
+    @property
+    def store_path(self) -> Path:
+        return self.directory / STORE
+
+    @property
+    def graph_path(self) -> Path:
+        return self.directory / GRAPH
+
+    def has_store(self) -> bool:
+        self._recover()
+        return self.store_path.is_dir()
+
+    def open(self, *, read_only: bool = False, base: str | None = None) -> GraphStore:
+        """Open the working store (created empty if missing and not read-only)."""
+        self._recover()
+        if read_only and not self.store_path.is_dir():
+            raise StoreError(f"no store in {self.directory}; run 'kg build' first")
+        return GraphStore(self.store_path, base=base, read_only=read_only)
+
+    def replace_store(self, graph: GraphStore) -> None:
+        """Persist an in-memory graph as the new working store, atomically.
+
+        The copy is written to a fresh folder next to the store, then the folders
+        are swapped by renaming; :meth:`_recover` finishes a swap a kill interrupted.
+        """
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._recover()
+        fresh = self.directory / f".{STORE}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        dump = self.directory / f".{STORE}.nq"
+        try:
+            graph.store.dump(output=str(dump), format=_nquads())  # via disk: memory stays flat
+            copy = GraphStore(fresh, base=graph.base)
+            copy.store.bulk_load(path=str(dump), format=_nquads())
+            copy.close()
+        finally:
+            dump.unlink(missing_ok=True)
+        del copy
+        gc.collect()  # drop the RocksDB handle before the folder is renamed
+        old = self.directory / f".{STORE}.old"
+        if self.store_path.exists():
+            os.replace(self.store_path, old)
+        os.replace(fresh, self.store_path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _recover(self) -> None:
+        """Finish or undo a store swap that a killed process left half done."""
+        old = self.directory / f".{STORE}.old"
+        if old.is_dir() and not self.store_path.exists():
+            os.replace(old, self.store_path)
+        elif old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _nquads():
+    import pyoxigraph
+
+    return pyoxigraph.RdfFormat.N_QUADS
+
+
+def open_graph(location: str | os.PathLike[str], *, base: str | None = None) -> GraphStore:
+    """Open a graph to read: an output folder, a store folder, or an RDF file.
+
+    An output folder gives its store (read-only, so a running ``kg serve`` and a
+    ``kg add`` do not block each other) or, without one, its ``graph.ttl``.
+    """
+    path = Path(location)
+    if path.is_file():
+        try:
+            return GraphStore.from_file(path, base=base)
+        except (ValueError, SyntaxError, OSError) as exc:
+            raise StoreError(f"cannot read {path}: {exc}") from None
+    if (path / "CURRENT").is_file():  # an Oxigraph (RocksDB) store folder
+        return GraphStore(path, base=base, read_only=True)
+    workspace = Workspace(path)
+    if workspace.has_store():
+        return workspace.open(read_only=True, base=base)
+    if workspace.graph_path.is_file():
+        return open_graph(workspace.graph_path, base=base)
+    raise StoreError(f"no graph at {path}: give a store folder, an output folder with "
+                     "store/ or graph.ttl, or an RDF file (run 'kg build' first)")
