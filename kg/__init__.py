@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.build import BuildResult, Inputs, build, write_outputs
+from kg.build import AddResult, BuildResult, Inputs, add, build, write_outputs
 from kg.parse import ParseResult, parse_inputs
 from kg.records import Diagnostic, Digest, Entry, Link, LinkKind
 from kg.store import GraphStore
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
-    "DEFAULT_BASE", "BuildResult", "Diagnostic", "Digest", "Entry", "GraphStore", "Link",
-    "LinkKind", "ParseResult", "build", "build_graph", "parse_inputs", "write_outputs",
+    "DEFAULT_BASE", "AddResult", "BuildResult", "Diagnostic", "Digest", "Entry", "GraphStore", "Link",
+    "LinkKind", "ParseResult", "add", "build", "build_graph", "parse_inputs", "write_outputs",
 ]
 __version__ = "0.1.0"
 

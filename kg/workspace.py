@@ -49,6 +49,8 @@ class Workspace:
         self._recover()
         if read_only and not self.store_path.is_dir():
             raise StoreError(f"no store in {self.directory}; run 'kg build' first")
+        if not read_only:
+            self.directory.mkdir(parents=True, exist_ok=True)
         return GraphStore(self.store_path, base=base, read_only=read_only)
 
     def replace_store(self, graph: GraphStore) -> None:

@@ -1,0 +1,123 @@
+"""The persistent store: kg add equals a rebuild, corrections replace, the manifest."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.store import GraphStore
+from kg.workspace import Workspace
+
+NEOBERT_ROW_PREFIX = "| [NeoBERT"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture
+def days(examples_dir: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "digests"
+    shutil.copytree(examples_dir, folder)
+    return folder
+
+
+def test_adding_days_one_by_one_equals_a_full_build(days: Path, tmp_path: Path) -> None:
+    run("build", str(days), "-o", str(tmp_path / "full"))
+    for day in sorted(days.iterdir()):
+        run("add", str(day), "-o", str(tmp_path / "inc"))
+    assert (tmp_path / "inc" / "graph.ttl").read_bytes() == (
+        tmp_path / "full" / "graph.ttl").read_bytes()
+
+
+def test_adding_the_same_day_twice_changes_nothing(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out))
+    before = (out / "graph.ttl").read_bytes()
+    done = run("add", str(days / "papers-2025-02-28.md"), "-o", str(out))
+    assert "added 0, replaced 0, unchanged 1 file(s)" in done.stdout
+    assert (out / "graph.ttl").read_bytes() == before
+    graph = Workspace(out).open(read_only=True)
+    assert len(graph.manifest()) == 2
+
+
+def test_a_corrected_day_replaces_only_what_it_said(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out))
+    day = days / "papers-2025-02-28.md"
+    lines = day.read_text().splitlines(keepends=True)
+    corrected = [line for line in lines if not line.startswith(NEOBERT_ROW_PREFIX)]
+    corrected = [line.replace("'Translation', ", "") for line in corrected]
+    assert len(corrected) == len(lines) - 1
+    day.write_text("".join(corrected))
+    done = run("add", str(day), "-o", str(out))
+    assert "replaced 1" in done.stdout
+    run("build", str(days), "-o", str(tmp_path / "rebuilt"))
+    ttl = (out / "graph.ttl").read_text()
+    assert ttl == (tmp_path / "rebuilt" / "graph.ttl").read_text()
+    # The 28th's entry for NeoBERT is gone; the 27th still supports the paper and its model.
+    assert "entry:2025-02-28_2502.19587" not in ttl
+    assert "entry:2025-02-27_2502.19587" in ttl
+    assert "<https://w3id.org/paperkg/huggingface/chandar-lab/neobert>" in ttl
+    assert "task:translation" not in ttl
+
+
+def test_a_day_dropped_from_a_file_disappears(tmp_path: Path, examples_dir: Path) -> None:
+    both = (examples_dir / "papers-2025-02-27.md").read_text() + (
+        examples_dir / "papers-2025-02-28.md").read_text()
+    archive = tmp_path / "archive.md"
+    archive.write_text(both)
+    graph = GraphStore()
+    kg.add([archive], graph)
+    assert sorted(i.day for i in graph.manifest()) == ["2025-02-27", "2025-02-28"]
+    archive.write_text((examples_dir / "papers-2025-02-27.md").read_text())
+    result = kg.add([archive], graph)
+    assert result.changed == ["archive.md"]
+    assert [i.day for i in graph.manifest()] == ["2025-02-27"]
+    fresh = kg.build([archive]).store
+    assert graph.serialize() == fresh.serialize()
+
+
+def test_status_lists_each_file_and_the_totals(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out))
+    status = run("status", "-g", str(out)).stdout
+    assert "papers-2025-02-27.md  sha256:" in status
+    assert "2 file(s), 2 day(s), 2025-02-27 to 2025-02-28" in status
+    assert "8 papers, 37 authors" in status
+
+
+def test_store_remembers_its_base(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out), "--base", "https://example.org/kg/")
+    graph = Workspace(out).open(read_only=True)
+    assert graph.base == "https://example.org/kg/"
+    done = subprocess.run([sys.executable, "-m", "kg", "query", "-g", str(out),
+                           "SELECT ?p WHERE { ?p a fabio:Preprint } ORDER BY ?p LIMIT 1",
+                           "--format", "csv"], capture_output=True, text=True, check=False)
+    assert done.stdout.splitlines()[1] == "https://example.org/kg/paper/2502.16944"
+
+
+def test_export_from_the_store(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out), "-f", "nt")
+    run("export", "-g", str(out), "-o", str(tmp_path / "again"), "-f", "nt", "-f", "turtle")
+    for name in ("graph.ttl", "graph.nt"):
+        assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes()
+
+
+def test_query_reads_store_graph_files_and_trig(days: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run("build", str(days), "-o", str(out), "-f", "trig")
+    query = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a fabio:Preprint }"
+    for location in (out, out / "store", out / "graph.ttl", out / "graph.trig"):
+        done = run("query", "-g", str(location), query, "--format", "csv")
+        assert done.stdout.splitlines() == ["n", "8"], location
