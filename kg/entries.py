@@ -17,6 +17,9 @@ from kg.records import Entry, Link
 Warn = Callable[[int | None, str], None]
 
 _SPACE = re.compile(r"\s+")
+# C0/C1 controls and XML-forbidden noncharacters: never content, and they break XML
+# outputs (GraphML, GEXF, RDF/XML), so text fields drop them.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _ARXIV_ID = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/|arxiv:)"
     r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?",
@@ -27,8 +30,9 @@ _MAX_LITERAL = 100_000  # classification cells beyond this are not literal-parse
 
 
 def squash(text: str) -> str:
-    """Collapse runs of whitespace (including wrapped-line breaks) to one space."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse runs of whitespace (including wrapped-line breaks) to one space and
+    drop control characters."""
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def arxiv_id(link: str | None) -> str | None:

@@ -22,6 +22,7 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}(:\d+)?(/|\?|#|$)")
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 _GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 _HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
@@ -106,10 +107,10 @@ def _normalise_one(target: str, platform_hint: str | None) -> Link:
         return _huggingface(segments, target, parts.query)
     scheme_name = "https" if host.endswith(".github.io") else parts.scheme.lower()
     netloc = host if port is None else f"{host}:{port}"
-    path = quote(parts.path, safe=_SAFE_PATH)
+    path = _quote(parts.path, _SAFE_PATH)
     if len(path) > 1:
         path = path.rstrip("/")
-    query = quote(parts.query, safe=_SAFE_QUERY)
+    query = _quote(parts.query, _SAFE_QUERY)
     url = f"{scheme_name}://{netloc}{path or '/'}" + (f"?{query}" if query else "")
     return Link(LinkKind.PAGE, url)
 
@@ -125,7 +126,12 @@ def _ascii_host(host: str, target: str) -> str:
 
 
 def _clean(segment: str) -> str:
-    return quote(segment, safe="-._~%")
+    return _quote(segment, "-._~%")
+
+
+def _quote(text: str, safe: str) -> str:
+    """%-encode what an IRI cannot hold, including a '%' that starts no escape."""
+    return quote(_BAD_PERCENT.sub("%25", text), safe=safe)
 
 
 def _github(segments: list[str], target: str) -> Link:
@@ -162,7 +168,7 @@ def _huggingface(segments: list[str], target: str, query: str) -> Link:
         return Link(kind, url, HUGGINGFACE, owner, name)
     if head in _HF_PAGES:
         path = "/".join(map(_clean, segments))
-        suffix = f"?{quote(query, safe=_SAFE_QUERY)}" if query and head == "models" else ""
+        suffix = f"?{_quote(query, _SAFE_QUERY)}" if query and head == "models" else ""
         return Link(LinkKind.PAGE, f"https://huggingface.co/{path}{suffix}")
     owner = _clean(head)
     if len(segments) == 1:

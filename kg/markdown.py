@@ -162,15 +162,16 @@ class _Reader:
     def _gather_row(self, index: int, columns: int) -> tuple[str, int]:
         """Join a row with its continuation lines (rows wrap where titles/URLs did)."""
         parts = [self.lines[index]]
+        pipes = parts[0].count("|")
         index += 1
         while index < len(self.lines):
-            joined = "\n".join(parts).rstrip()
-            if joined.endswith("|") and joined.count("|") >= columns + 1:
+            if parts[-1].rstrip().endswith("|") and pipes >= columns + 1:
                 break
             nxt = self.lines[index]
             if not nxt.strip() or nxt.lstrip().startswith("|") or _HEADING.match(nxt):
                 break
             parts.append(nxt)
+            pipes += nxt.count("|")
             index += 1
         return "\n".join(parts), index
 
@@ -223,6 +224,7 @@ def _pad(row: str, columns: int) -> list[str]:
     return (parts + [""] * columns)[:columns]
 
 
+_MAX_GROW = 32
 _VALIDATORS: dict[str, Callable[[str], bool]] = {
     "title": lambda cell: not cell.lstrip().startswith("[") or _is_linked_title(cell),
     "tasks": lambda cell: not cell.strip() or (cell.strip().startswith("[")
@@ -267,9 +269,13 @@ def split_cells(row: str, roles: list[str | None]) -> list[str] | None:
 
 def _grow(parts: list[str], start: int, step: int, role: str | None, spare: int
           ) -> tuple[str, int]:
-    """Take parts from ``start`` in direction ``step`` until the role's cell is valid."""
+    """Take parts from ``start`` in direction ``step`` until the role's cell is valid.
+
+    At most ``_MAX_GROW`` extra parts are tried, so a cell full of ``|`` costs
+    linear time, not quadratic.
+    """
     check = _VALIDATORS.get(role or "")
-    for used in range(spare + 1):
+    for used in range(min(spare, _MAX_GROW) + 1):
         chunk = parts[start: start + used + 1] if step > 0 else parts[start - used: start + 1]
         cell = "|".join(chunk)
         if check is None or check(cell):
