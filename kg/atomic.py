@@ -9,6 +9,7 @@ over the target (rename is atomic within one file system).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -29,10 +30,18 @@ def atomic_writer(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+        _remove_leftovers(target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Delete temporary files of ``target`` that a killed earlier run left behind."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def _umask() -> int:
