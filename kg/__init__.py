@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
-    "DEFAULT_BASE", "AddResult", "BuildResult", "Diagnostic", "Digest", "Entry", "GraphStore", "Link",
-    "LinkKind", "ParseResult", "add", "build", "build_graph", "parse_inputs", "write_outputs",
+    "DEFAULT_BASE", "AddResult", "BuildResult", "Diagnostic", "Digest", "Entry", "GraphStore",
+    "Link", "LinkKind", "ParseResult", "add", "build", "build_graph", "parse_inputs",
+    "write_outputs",
 ]
 __version__ = "0.1.0"
 

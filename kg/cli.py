@@ -84,14 +84,16 @@ def main() -> None:
               help="Base IRI under which node IRIs are minted.")
 @click.option("--store/--no-store", default=True, show_default=True,
               help="Keep the working store in OUTPUT/store for kg add, query, html, serve.")
+@click.option("--html/--no-html", default=True, show_default=True,
+              help="Draw OUTPUT/graph.html (the most connected nodes, see kg html).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if the input had any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str, ...],
-                  base: str, store: bool, strict: bool, quiet: bool) -> None:
+                  base: str, store: bool, html: bool, strict: bool, quiet: bool) -> None:
     """Build the graph of INPUT digests (files, directories, globs, or - for stdin).
 
-    Writes OUTPUT/graph.ttl (and any --format), each file atomically, and replaces
-    the working store OUTPUT/store with the new graph.
+    Writes OUTPUT/graph.ttl (and any --format) and OUTPUT/graph.html, each file
+    atomically, and replaces the working store OUTPUT/store with the new graph.
     """
     with user_errors():
         try:
@@ -100,6 +102,13 @@ def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str,
             raise click.BadParameter(str(exc), param_hint="--base") from None
         report_warnings(result.parsed, output_dir)
         written = write_outputs(result.store, output_dir, ("turtle", *formats))
+        if html:
+            from kg.cli_view import write_view_html
+
+            page = output_dir / "graph.html"
+            for note in write_view_html(result.store, page):
+                click.echo(f"graph.html: {note}", err=True)
+            written.append(page)
         if store:
             Workspace(output_dir).replace_store(result.store)
             written.append(Workspace(output_dir).store_path)
@@ -141,9 +150,9 @@ def print_summary(result: BuildResult, written: list[Path], title: str = "build"
 
 
 def _register() -> None:
-    from kg import cli_sparql, cli_store
+    from kg import cli_sparql, cli_store, cli_view
 
-    for module in (cli_store, cli_sparql):
+    for module in (cli_store, cli_sparql, cli_view):
         for command in module.COMMANDS:
             main.add_command(command)
 
