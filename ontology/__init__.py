@@ -1,1 +1,5 @@
-"""The paperkg ontology, SHACL shapes and SPARQL query library (data files, installed as ``kg.ontology``)."""
+"""The paperkg ontology, SHACL shapes and SPARQL query library.
+
+Data files, installed as the ``kg.ontology`` package so they are found the same way
+from an editable install and from a wheel.
+"""
