@@ -97,7 +97,7 @@ def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str,
     """
     with user_errors():
         try:
-            result = build(inputs, base=base)
+            result = build(inputs, base=base, progress=False if quiet else None)
         except ValueError as exc:  # a bad --base
             raise click.BadParameter(str(exc), param_hint="--base") from None
         report_warnings(result.parsed, output_dir)

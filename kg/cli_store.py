@@ -86,17 +86,34 @@ def _no_parse():
     return ParseResult()
 
 
+NETWORK_FORMATS = ("gexf", "graphml")
+
+
 @click.command("export")
 @graph_option
 @output_option
 @click.option("-f", "--format", "formats", multiple=True, required=True,
-              type=click.Choice(sorted(FORMATS)), help="Format to write (repeatable).")
-def export_command(graph_location: Path, output_dir: Path, formats: tuple[str, ...]) -> None:
+              type=click.Choice([*sorted(FORMATS), *NETWORK_FORMATS]),
+              help="Format to write (repeatable): RDF (turtle, nt, jsonld, trig, nq), or the "
+                   "entity network for Gephi (gexf) and Cytoscape or yEd (graphml).")
+@click.option("--days", is_flag=True, help="Network formats: include digest days as nodes.")
+def export_command(graph_location: Path, output_dir: Path, formats: tuple[str, ...],
+                   days: bool) -> None:
     """Write the graph in other formats (from the working store by default)."""
     graph = load_graph(graph_location)
+    rdf = [f for f in formats if f in FORMATS]
+    network = [f for f in dict.fromkeys(formats) if f in NETWORK_FORMATS]
     with user_errors():
-        for path in write_outputs(graph, output_dir, formats):
-            click.echo(f"wrote {path}")
+        written = write_outputs(graph, output_dir, rdf)
+        if network:
+            from kg.netexport import write_network
+            from kg.view import project
+
+            view = project(graph, days=days)
+            for fmt in network:
+                written.append(write_network(view, output_dir / f"graph.{fmt}", fmt))
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 COMMANDS = [add_command, status_command, export_command]

@@ -1,4 +1,4 @@
-"""``kg html``, ``kg stats`` and ``kg network``: looking at the graph."""
+"""``kg html`` and ``kg stats``: looking at the graph."""
 
 from __future__ import annotations
 
@@ -91,25 +91,4 @@ def stats_command(graph_location: Path, as_json: bool, top: int, plot_dir: Path 
             fail(str(exc), EXIT_OUTPUT)
 
 
-@click.command("network")
-@graph_option
-@click.option("-f", "--format", "fmt", type=click.Choice(["gexf", "graphml"]), required=True,
-              help="gexf for Gephi, graphml for Cytoscape, yEd and most graph tools.")
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="File to write [default: graph.FORMAT in the graph's folder].")
-@click.option("--days", is_flag=True, help="Include the digest days as nodes.")
-def network_command(graph_location: Path, fmt: str, output: Path | None, days: bool) -> None:
-    """Export the entity network (papers, people, tasks, artefacts...) for Gephi or Cytoscape."""
-    from kg.netexport import write_network
-    from kg.view import project
-
-    graph = load_graph(graph_location)
-    if output is None:
-        folder = graph_location if graph_location.is_dir() else graph_location.parent
-        output = folder / f"graph.{fmt}"
-    with user_errors():
-        write_network(project(graph, days=days), output, fmt)
-    click.echo(f"wrote {output}")
-
-
-COMMANDS = [html_command, stats_command, network_command]
+COMMANDS = [html_command, stats_command]

@@ -165,3 +165,24 @@ def test_a_megabyte_cell_is_handled() -> None:
     store = GraphStore()
     store.load(result.digests)
     check_graph(store)
+
+
+@settings(max_examples=max(EXAMPLES // 5, 10), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(documents())
+def test_kg_build_exits_cleanly_on_hostile_input(tmp_path_factory, document) -> None:
+    """The command line, not just the library: exit 0, no traceback, a Turtle file."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    data, _, _ = document
+    folder = tmp_path_factory.mktemp("fuzz")
+    digest = folder / "papers-2025-01-01.md"
+    digest.write_bytes(data)
+    result = CliRunner().invoke(main, ["build", str(digest), "-o", str(folder / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (folder / "out" / "graph.ttl").is_file()
+    assert (folder / "out" / "graph.html").is_file()
