@@ -24,8 +24,8 @@ from kg.workspace import Workspace
 @click.argument("inputs", nargs=-1, required=True)
 @output_option
 @click.option("--export/--no-export", default=True, show_default=True,
-              help="Rewrite OUTPUT/graph.ttl after the store changed (skip it for speed "
-                   "on large stores; kg export does it later).")
+              help="Rewrite OUTPUT/graph.ttl and graph.html from the store (skip it for speed "
+                   "on large stores; kg export and kg html do it later).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
               help="Also write this format when exporting (repeatable).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if the input had any warning.")
@@ -36,14 +36,21 @@ def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
 
     Files already ingested with the same bytes are skipped unread; a file whose
     bytes changed replaces what it said before. Same result as a full kg build.
+    Then graph.ttl (and any --format) and graph.html are written from the store.
     """
     with user_errors():
         graph = Workspace(output_dir).open()
         result = add(inputs, graph, progress=None if not quiet else False)
         report_warnings(result.parsed, output_dir)
         written: list[Path] = []
-        if export and (result.added or result.changed):
+        if export:  # even when nothing changed: an earlier add may have died before exporting
             written = write_outputs(graph, output_dir, ("turtle", *formats))
+            from kg.cli_view import write_view_html
+
+            page = output_dir / "graph.html"
+            for note in write_view_html(graph, page):
+                click.echo(f"graph.html: {note}", err=True)
+            written.append(page)
         graph.close()
     if not quiet:
         click.echo(f"added {len(result.added)}, replaced {len(result.changed)}, "

@@ -32,7 +32,8 @@ _MAX_LITERAL = 100_000  # classification cells beyond this are not literal-parse
 def squash(text: str) -> str:
     """Collapse runs of whitespace (including wrapped-line breaks) to one space and
     drop control characters."""
-    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    # str.split() splits on exactly the characters \s matches, several times faster
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def arxiv_id(link: str | None) -> str | None:

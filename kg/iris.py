@@ -61,6 +61,11 @@ class Minter:
         self.task_scheme = NamedNode(f"{base}tasks")
         self.dataset = NamedNode(f"{base}dataset")
         self.void_graph = NamedNode(f"{base}graph/void")
+        # People, tasks and accounts recur across many rows; slugging a name
+        # (Unicode folding, regex, %-encoding) costs far more than a dict lookup.
+        self._people: dict[str, NamedNode] = {}
+        self._tasks: dict[str, NamedNode] = {}
+        self._accounts: dict[tuple[str, str], NamedNode] = {}
 
     def paper_key(self, arxiv_id: str | None, title: str) -> str:
         """The local key of a paper: its arXiv ID, or a hash of its title."""
@@ -75,10 +80,16 @@ class Minter:
         return NamedNode(f"{self.base}authorship/{paper_key.replace('/', '_')}-{position}")
 
     def person(self, name: str) -> NamedNode:
-        return NamedNode(f"{self.base}person/{slug(name)}")
+        node = self._people.get(name)
+        if node is None:
+            node = self._people[name] = NamedNode(f"{self.base}person/{slug(name)}")
+        return node
 
     def task(self, label: str) -> NamedNode:
-        return NamedNode(f"{self.base}task/{slug(label)}")
+        node = self._tasks.get(label)
+        if node is None:
+            node = self._tasks[label] = NamedNode(f"{self.base}task/{slug(label)}")
+        return node
 
     def day(self, day: str) -> NamedNode:
         return NamedNode(f"{self.base}day/{day}")
@@ -94,7 +105,11 @@ class Minter:
         return NamedNode(f"{self.base}graph/{slug(source_name, 120)}/{day}")
 
     def account(self, platform: str, owner: str) -> NamedNode:
-        return NamedNode(f"{self.base}{platform}/{_segment(owner)}")
+        key = (platform, owner)
+        node = self._accounts.get(key)
+        if node is None:
+            node = self._accounts[key] = NamedNode(f"{self.base}{platform}/{_segment(owner)}")
+        return node
 
     def item(self, link: Link) -> NamedNode:
         """A repository or Hugging Face item (model, dataset, space, collection)."""

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.iris import Minter
-from kg.mapping import digest_triples
+from kg.mapping import digest_quads
 from kg.records import Digest
 from kg.void import void_triples
 
@@ -137,11 +137,19 @@ class GraphStore:
                     self.retract(ox.NamedNode(entry.graph))
         written: dict[ox.NamedNode, None] = {}
         quads = self._quads(digests, written)
-        if self.is_empty():
-            self.store.bulk_extend(quads)  # fastest path: a fresh store, no transaction
+        if self.path is None and self.is_empty():
+            # Fastest path, for a fresh in-memory store: no transaction, and the union
+            # is derived inside Oxigraph afterwards.
+            self.store.bulk_extend(quads)
+            self._merge(list(written))
         else:
-            self.store.extend(list(quads))  # one transaction: all or nothing
-        self._merge(list(written))
+            # On disk, the day graphs and their share of the union go in one
+            # transaction, so a killed run leaves either all of them or none: a
+            # manifest entry always has its triples in the union.
+            named = list(quads)
+            union = ox.DefaultGraph()
+            self.store.extend([*named, *(ox.Quad(q.subject, q.predicate, q.object, union)
+                                         for q in named)])
         self._void = None
         return [g.value for g in written]
 
@@ -150,8 +158,7 @@ class GraphStore:
         for digest in digests:
             graph = self.minter.day_graph(digest.source.name, digest.day)
             written[graph] = None
-            for triple in digest_triples(digest, self.minter):
-                yield ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+            yield from digest_quads(digest, self.minter, graph)
 
     def is_empty(self) -> bool:
         return not any(True for _ in self.graphs())
@@ -190,8 +197,11 @@ class GraphStore:
         The order (subject, type first, predicate, object) makes the written files
         byte-identical for identical input and groups each subject's triples.
         """
-        for solution in self.store.query(_SORTED, prefixes=v.PREFIXES):
-            yield ox.Triple(solution["s"], solution["p"], solution["o"])
+        ordered = _sorted_union(self.store)
+        if ordered is None:  # an object order Python cannot reproduce: let SPARQL sort
+            ordered = (ox.Triple(row["s"], row["p"], row["o"])
+                       for row in self.store.query(_SORTED, prefixes=v.PREFIXES))
+        yield from ordered
         yield from self.void()
 
     def serialize(self, output: io.BufferedIOBase | None = None, *,
@@ -232,6 +242,78 @@ class GraphStore:
         """Flush an on-disk store to disk (the in-memory store needs nothing)."""
         if self.path is not None:
             self.store.flush()
+
+
+def _sorted_union(store: ox.Store) -> Iterator[ox.Triple] | None:
+    """The union graph in ``_SORTED`` order, sorted in Python one subject at a time.
+
+    Why not one ``ORDER BY`` over everything: Oxigraph sorts by decoding terms on
+    every comparison and pyoxigraph builds a solution object per row; fetching
+    each subject's few triples and sorting them here is several times faster, and
+    memory holds only the subject list. Subjects are IRIs ordered by code point as
+    in SPARQL; within a subject, IRIs and plain or language-tagged strings with
+    distinct text sort here exactly as SPARQL sorts them. A subject with any other
+    object mix (typed literals side by side, equal text, blank nodes) is sorted by
+    a SPARQL query of its own, so the order is always SPARQL's. ``None`` (the
+    caller then sorts everything in SPARQL) if a subject is a blank node.
+    """
+    subjects = [row[0] for row in store.query(_SUBJECTS)]
+    if not all(isinstance(subject, ox.NamedNode) for subject in subjects):
+        return None
+    subjects.sort(key=_value)
+    return _subject_groups(store, subjects)
+
+
+def _subject_groups(store: ox.Store, subjects: list[ox.NamedNode]) -> Iterator[ox.Triple]:
+    default = ox.DefaultGraph()
+    for subject in subjects:
+        group = [quad.triple for quad in store.quads_for_pattern(subject, None, None, default)]
+        if len(group) > 1:
+            group.sort(key=_order_key)
+            if not _python_order_exact(group):
+                query = _SUBJECT_SORTED.replace("SUBJECT", str(subject))
+                group = [ox.Triple(subject, row["p"], row["o"])
+                         for row in store.query(query, prefixes=v.PREFIXES)]
+        yield from group
+
+
+_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+_SUBJECT_SORTED = "SELECT ?p ?o WHERE { SUBJECT ?p ?o } ORDER BY (?p != rdf:type) ?p ?o"
+_STRING_TYPES = (ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
+                 ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
+
+
+def _value(term: ox.NamedNode) -> str:
+    return term.value
+
+
+def _order_key(triple: ox.Triple) -> tuple[bool, str, bool, str]:
+    obj = triple.object
+    return (triple.predicate != v.TYPE, triple.predicate.value,
+            isinstance(obj, ox.Literal), str(obj) if isinstance(obj, ox.Triple) else obj.value)
+
+
+def _python_order_exact(group: list[ox.Triple]) -> bool:
+    """Whether ``_order_key`` put one subject's triples in SPARQL's order.
+
+    True when every object is an IRI or a literal and neighbours with one
+    predicate and two literal objects are strings (plain or language-tagged) with
+    different text: SPARQL compares those by text too, and everything else by
+    type, value or tag in ways not reproduced here.
+    """
+    previous: ox.Triple | None = None
+    for triple in group:
+        obj = triple.object
+        if not isinstance(obj, (ox.NamedNode, ox.Literal)):
+            return False
+        if previous is not None and isinstance(obj, ox.Literal):
+            before = previous.object
+            if (previous.predicate == triple.predicate and isinstance(before, ox.Literal)
+                    and (before.value == obj.value or before.datatype not in _STRING_TYPES
+                         or obj.datatype not in _STRING_TYPES)):
+                return False
+        previous = triple
+    return True
 
 
 def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
