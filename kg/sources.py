@@ -12,7 +12,6 @@ import glob
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,12 +76,6 @@ def read_document(path: Path | None) -> Document:
         return Document(path.name, path.read_bytes())
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
-
-
-def iter_documents(inputs: list[str]) -> Iterator[Document]:
-    """Read every input in order (raises :class:`InputError` before reading any)."""
-    for path in expand_inputs(inputs):
-        yield read_document(path)
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
