@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.atomic import atomic_writer
+from kg.iris import Minter
 from kg.parse import ParseResult, parse_documents, parse_inputs
 from kg.progress import Progress
 from kg.sources import expand_inputs, read_document
@@ -33,12 +34,19 @@ Inputs = Iterable[str | os.PathLike[str]]
 class BuildResult:
     """A built graph and what was read to build it."""
 
-    store: GraphStore
+    store: GraphStore | None
     parsed: ParseResult
+    #: The VoID description, when known without a store (a streamed build).
+    description: list[ox.Triple] | None = None
+    base: str = v.DEFAULT_BASE
 
     def summary(self) -> dict[str, int]:
         """Counts for the end-of-run summary (graph counts come from VoID)."""
-        description = self.store.void()
+        if self.description is not None:
+            description, minter = self.description, Minter(self.base)
+        else:
+            assert self.store is not None
+            description, minter = self.store.void(), self.store.minter
         classes = class_counts(description)
 
         def count(*terms: ox.NamedNode) -> int:
@@ -55,7 +63,7 @@ class BuildResult:
             "hf_items": count(v.ML_MODEL, v.DATASET, v.WEB_APPLICATION, v.COLLECTION),
             "accounts": count(v.USER_ACCOUNT),
             "pages": count(v.WEB_PAGE),
-            "triples": triple_count(description, self.store.minter),
+            "triples": triple_count(description, minter),
             "warnings": len(self.parsed.diagnostics),
         }
 

@@ -17,10 +17,11 @@ import click
 
 from kg import vocab
 from kg.atomic import write_atomic
-from kg.build import FORMATS, BuildResult, build, write_outputs
+from kg.build import FORMATS, BuildResult
 from kg.parse import ParseResult
 from kg.sources import InputError
 from kg.store import GraphStore, StoreError
+from kg.streambuild import build_to_files
 from kg.workspace import Workspace, open_graph
 
 EXIT_WARNINGS = 1
@@ -97,20 +98,22 @@ def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str,
     """
     with user_errors():
         try:
-            result = build(inputs, base=base, progress=False if quiet else None)
+            streamed = build_to_files(inputs, output_dir, ("turtle", *formats), base=base,
+                                      store=store, html=html,
+                                      progress=False if quiet else None)
         except ValueError as exc:  # a bad --base
             raise click.BadParameter(str(exc), param_hint="--base") from None
+        result = BuildResult(streamed.store, streamed.parsed, streamed.description, base)
         report_warnings(result.parsed, output_dir)
-        written = write_outputs(result.store, output_dir, ("turtle", *formats))
-        if html:
+        written = streamed.written
+        if html and streamed.store is not None:
             from kg.cli_view import write_view_html
 
             page = output_dir / "graph.html"
-            for note in write_view_html(result.store, page):
+            for note in write_view_html(streamed.store, page):
                 click.echo(f"graph.html: {note}", err=True)
             written.append(page)
         if store:
-            Workspace(output_dir).replace_store(result.store)
             written.append(Workspace(output_dir).store_path)
     if not quiet:
         print_summary(result, written)

@@ -45,6 +45,11 @@ def digest_quads(digest: Digest, minter: Minter, graph: NamedNode) -> Iterator[Q
         yield Quad(s, p, o, graph)
 
 
+def digest_spo(digest: Digest, minter: Minter) -> Iterator[Spo]:
+    """The triples of :func:`digest_triples` as plain term tuples (for line output)."""
+    return _digest_spo(digest, minter)
+
+
 @lru_cache(maxsize=256)
 def _position(position: int) -> Literal:
     return Literal(str(position), datatype=v.XSD_INTEGER)

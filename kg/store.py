@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ import pyoxigraph as ox
 
 from kg import vocab as v
 from kg.iris import Minter
+from kg.lines import read_triples, write_sorted
 from kg.mapping import digest_quads
 from kg.records import Digest
 from kg.void import void_triples
@@ -33,7 +35,6 @@ from kg.void import void_triples
 if TYPE_CHECKING:
     import rdflib
 
-_SORTED = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s (?p != rdf:type) ?p ?o"
 # Remove from the union what only graph OLD supports, then the graph itself.
 _RETRACT = """
 DELETE { ?s ?p ?o } WHERE {
@@ -194,14 +195,14 @@ class GraphStore:
     def triples(self) -> Iterator[ox.Triple]:
         """The union graph in a canonical order, then its VoID description.
 
-        The order (subject, type first, predicate, object) makes the written files
-        byte-identical for identical input and groups each subject's triples.
+        The order is that of sorted N-Triples lines (:mod:`kg.lines`): subjects
+        grouped, ``rdf:type`` first. The build path writes the same order, so files
+        written from a store and from a build are byte-identical for identical input.
         """
-        ordered = _sorted_union(self.store)
-        if ordered is None:  # an object order Python cannot reproduce: let SPARQL sort
-            ordered = (ox.Triple(row["s"], row["p"], row["o"])
-                       for row in self.store.query(_SORTED, prefixes=v.PREFIXES))
-        yield from ordered
+        with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
+            path = Path(tmp) / "union.nt"
+            write_sorted(self.store, path)
+            yield from read_triples(path)
         yield from self.void()
 
     def serialize(self, output: io.BufferedIOBase | None = None, *,
@@ -212,9 +213,7 @@ class GraphStore:
             data: Iterable = self._named_quads()
         else:
             data = self.triples()
-        plain = format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-        prefixes = None if plain else v.all_prefixes(self.base)
-        return ox.serialize(data, output, format, prefixes=prefixes)
+        return ox.serialize(data, output, format, prefixes=output_prefixes(format, self.base))
 
     def _named_quads(self) -> Iterator[ox.Quad]:
         for graph in sorted(self.graphs(), key=str):
@@ -244,76 +243,10 @@ class GraphStore:
             self.store.flush()
 
 
-def _sorted_union(store: ox.Store) -> Iterator[ox.Triple] | None:
-    """The union graph in ``_SORTED`` order, sorted in Python one subject at a time.
-
-    Why not one ``ORDER BY`` over everything: Oxigraph sorts by decoding terms on
-    every comparison and pyoxigraph builds a solution object per row; fetching
-    each subject's few triples and sorting them here is several times faster, and
-    memory holds only the subject list. Subjects are IRIs ordered by code point as
-    in SPARQL; within a subject, IRIs and plain or language-tagged strings with
-    distinct text sort here exactly as SPARQL sorts them. A subject with any other
-    object mix (typed literals side by side, equal text, blank nodes) is sorted by
-    a SPARQL query of its own, so the order is always SPARQL's. ``None`` (the
-    caller then sorts everything in SPARQL) if a subject is a blank node.
-    """
-    subjects = [row[0] for row in store.query(_SUBJECTS)]
-    if not all(isinstance(subject, ox.NamedNode) for subject in subjects):
-        return None
-    subjects.sort(key=_value)
-    return _subject_groups(store, subjects)
-
-
-def _subject_groups(store: ox.Store, subjects: list[ox.NamedNode]) -> Iterator[ox.Triple]:
-    default = ox.DefaultGraph()
-    for subject in subjects:
-        group = [quad.triple for quad in store.quads_for_pattern(subject, None, None, default)]
-        if len(group) > 1:
-            group.sort(key=_order_key)
-            if not _python_order_exact(group):
-                query = _SUBJECT_SORTED.replace("SUBJECT", str(subject))
-                group = [ox.Triple(subject, row["p"], row["o"])
-                         for row in store.query(query, prefixes=v.PREFIXES)]
-        yield from group
-
-
-_SUBJECTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
-_SUBJECT_SORTED = "SELECT ?p ?o WHERE { SUBJECT ?p ?o } ORDER BY (?p != rdf:type) ?p ?o"
-_STRING_TYPES = (ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
-                 ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"))
-
-
-def _value(term: ox.NamedNode) -> str:
-    return term.value
-
-
-def _order_key(triple: ox.Triple) -> tuple[bool, str, bool, str]:
-    obj = triple.object
-    return (triple.predicate != v.TYPE, triple.predicate.value,
-            isinstance(obj, ox.Literal), str(obj) if isinstance(obj, ox.Triple) else obj.value)
-
-
-def _python_order_exact(group: list[ox.Triple]) -> bool:
-    """Whether ``_order_key`` put one subject's triples in SPARQL's order.
-
-    True when every object is an IRI or a literal and neighbours with one
-    predicate and two literal objects are strings (plain or language-tagged) with
-    different text: SPARQL compares those by text too, and everything else by
-    type, value or tag in ways not reproduced here.
-    """
-    previous: ox.Triple | None = None
-    for triple in group:
-        obj = triple.object
-        if not isinstance(obj, (ox.NamedNode, ox.Literal)):
-            return False
-        if previous is not None and isinstance(obj, ox.Literal):
-            before = previous.object
-            if (previous.predicate == triple.predicate and isinstance(before, ox.Literal)
-                    and (before.value == obj.value or before.datatype not in _STRING_TYPES
-                         or obj.datatype not in _STRING_TYPES)):
-                return False
-        previous = triple
-    return True
+def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:
+    """The prefixes to declare in a file of ``format`` (none in N-Triples and N-Quads)."""
+    plain = format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    return None if plain else v.all_prefixes(base)
 
 
 def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:

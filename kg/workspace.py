@@ -54,15 +54,8 @@ class Workspace:
         return GraphStore(self.store_path, base=base, read_only=read_only)
 
     def replace_store(self, graph: GraphStore) -> None:
-        """Persist an in-memory graph as the new working store, atomically.
-
-        The copy is written to a fresh folder next to the store, then the folders
-        are swapped by renaming; :meth:`_recover` finishes a swap a kill interrupted.
-        """
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self._recover()
-        fresh = self.directory / f".{STORE}.new"
-        shutil.rmtree(fresh, ignore_errors=True)
+        """Persist an in-memory graph as the new working store, atomically."""
+        fresh = self.fresh_store()
         dump = self.directory / f".{STORE}.nq"
         try:
             graph.store.dump(output=str(dump), format=_nquads())  # via disk: memory stays flat
@@ -72,6 +65,22 @@ class Workspace:
         finally:
             dump.unlink(missing_ok=True)
         del copy
+        self.install(fresh)
+
+    def fresh_store(self) -> Path:
+        """An empty folder next to the store for a new store; :meth:`install` swaps it in."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._recover()
+        fresh = self.directory / f".{STORE}.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        return fresh
+
+    def install(self, fresh: Path) -> None:
+        """Make the complete store in ``fresh`` the working store, atomically.
+
+        The folders are swapped by renaming; :meth:`_recover` finishes a swap a kill
+        interrupted. Every handle on ``fresh`` must be closed (and dropped) first.
+        """
         gc.collect()  # drop the RocksDB handle before the folder is renamed
         old = self.directory / f".{STORE}.old"
         if self.store_path.exists():
