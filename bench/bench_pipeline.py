@@ -239,6 +239,11 @@ def query_child(kind: str, location: str, repeat: int) -> dict:
 
         def execute(text: str) -> int:
             return run_query(graph.store, text, prefixes=QUERY_PREFIXES).count
+    elif kind == "pyoxigraph-store":  # the same on-disk store, queried directly
+        disk = ox.Store.read_only(location)
+
+        def execute(text: str) -> int:
+            return len([tuple(row) for row in disk.query(text, prefixes=QUERY_PREFIXES)])
     else:
         started = time.perf_counter()
         store = ox.Store()
@@ -263,7 +268,8 @@ def bench_queries(size: int, work: Path, repeat: int) -> dict:
     store = work / f"kg-{size}" / "store"
     turtle = work / f"kg-{size}" / "graph.ttl"
     results: dict = {"rows": size}
-    for kind, location in (("paperkg", store), ("pyoxigraph", turtle)):
+    for kind, location in (("paperkg", store), ("pyoxigraph-store", store),
+                           ("pyoxigraph", turtle)):
         run = measure([sys.executable, __file__, "--child-query", kind, str(location),
                              "--repeat", str(repeat)])
         results[kind] = json.loads(run.stdout) | {"peak_rss_mb": run.peak_rss_mb}
@@ -306,7 +312,12 @@ def judge(report: Report, sizes: list[int]) -> None:
             ours = queries["paperkg"]["queries"][name]["best_s"]
             theirs = queries["pyoxigraph"]["queries"][name]["best_s"]
             slower = ratio(ours, theirs)
-            targets.append({"target": f"query '{name}' ≤ 1.5x pyoxigraph "
+            targets.append({"target": f"query '{name}' ≤ 1.5x pyoxigraph in memory "
+                                      f"({queries['rows']:,})",
+                            "measured": f"{slower}x", "met": slower <= 1.5})
+            direct = queries["pyoxigraph-store"]["queries"][name]["best_s"]
+            slower = ratio(ours, direct)
+            targets.append({"target": f"query '{name}' ≤ 1.5x pyoxigraph on the same store "
                                       f"({queries['rows']:,})",
                             "measured": f"{slower}x", "met": slower <= 1.5})
 
@@ -348,13 +359,15 @@ def print_report(report: Report) -> None:
     queries = report.queries
     if queries:
         print(f"\n## queries on {queries['rows']:,} rows (best of repeats)\n")
-        print("| query | rows | kg.sparql.run_query, on-disk store | pyoxigraph in memory "
-              "| ratio |")
-        print("|---|---:|---:|---:|---:|")
+        print("| query | rows | kg.sparql.run_query, on-disk store | pyoxigraph, same store "
+              "| ratio | pyoxigraph in memory | ratio |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for name in QUERIES:
             ours = queries["paperkg"]["queries"][name]
+            direct = queries["pyoxigraph-store"]["queries"][name]
             theirs = queries["pyoxigraph"]["queries"][name]
             print(f"| {name} | {ours['rows']:,} | {ours['best_s']:.3f} s | "
+                  f"{direct['best_s']:.3f} s | {ratio(ours['best_s'], direct['best_s'])}x | "
                   f"{theirs['best_s']:.3f} s | {ratio(ours['best_s'], theirs['best_s'])}x |")
         print(f"\n(pyoxigraph load of graph.ttl into memory: "
               f"{queries['pyoxigraph']['load_s']:.1f} s, not counted)")
