@@ -1,8 +1,8 @@
 """Map parsed digests to RDF triples: the one module that knows the model.
 
-Input is plain records (:mod:`kg.records`); output is pyoxigraph ``Triple``
-values (or ``Quad`` values in a given named graph, :func:`digest_quads`, which
-saves the store one object per triple on large builds). Where the triples go (an
+Input is plain records (:mod:`kg.records`); output is tuples of pyoxigraph terms
+(:func:`digest_spo`, turned into N-Triples lines by the streaming build) or
+``Quad`` values in a named graph (:func:`digest_quads`, for a store). Where the triples go (an
 in-memory store, an on-disk store, an rdflib graph) is not this module's concern.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import Literal, NamedNode, Quad
 
 from kg import vocab as v
 from kg.iris import Minter
@@ -40,25 +40,19 @@ Spo = tuple[NamedNode, NamedNode, NamedNode | Literal]
 
 
 def digest_quads(digest: Digest, minter: Minter, graph: NamedNode) -> Iterator[Quad]:
-    """The triples of :func:`digest_triples` as quads in ``graph``."""
+    """The triples of :func:`digest_spo` as quads in ``graph`` (for a store)."""
     for s, p, o in _digest_spo(digest, minter):
         yield Quad(s, p, o, graph)
 
 
 def digest_spo(digest: Digest, minter: Minter) -> Iterator[Spo]:
-    """The triples of :func:`digest_triples` as plain term tuples (for line output)."""
+    """All triples one day's digest from one source contributes, as term tuples."""
     return _digest_spo(digest, minter)
 
 
 @lru_cache(maxsize=256)
 def _position(position: int) -> Literal:
     return Literal(str(position), datatype=v.XSD_INTEGER)
-
-
-def digest_triples(digest: Digest, minter: Minter) -> Iterator[Triple]:
-    """All triples one day's digest from one source contributes."""
-    for s, p, o in _digest_spo(digest, minter):
-        yield Triple(s, p, o)
 
 
 def _digest_spo(digest: Digest, minter: Minter) -> Iterator[Spo]:
@@ -76,12 +70,6 @@ def _digest_spo(digest: Digest, minter: Minter) -> Iterator[Spo]:
         yield (minter.task_scheme, v.PREF_LABEL, _TASK_SCHEME_LABEL)
     for entry in digest.entries:
         yield from _entry_spo(entry, day, minter)
-
-
-def entry_triples(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Triple]:
-    """The triples of one digest row: the paper, its people, tasks and links."""
-    for s, p, o in _entry_spo(entry, day, minter):
-        yield Triple(s, p, o)
 
 
 def _entry_spo(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Spo]:
@@ -130,12 +118,6 @@ def _entry_spo(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Spo]:
         yield from _link_spo(paper, link, minter)
 
 
-def link_triples(paper: NamedNode, link: Link, minter: Minter) -> Iterator[Triple]:
-    """A paper's link to a repository, HF item, account or web page."""
-    for s, p, o in _link_spo(paper, link, minter):
-        yield Triple(s, p, o)
-
-
 def _link_spo(paper: NamedNode, link: Link, minter: Minter) -> Iterator[Spo]:
     url = NamedNode(link.url)
     if link.kind is LinkKind.PAGE:
@@ -162,12 +144,6 @@ def _link_spo(paper: NamedNode, link: Link, minter: Minter) -> Iterator[Spo]:
         account = minter.account(link.platform, link.owner)
         yield (item, v.HAS_OWNER, account)
         yield from _account_spo(account, link.owner, NamedNode(owner_url(link)))
-
-
-def account_triples(account: NamedNode, owner: str, url: NamedNode) -> Iterator[Triple]:
-    """A GitHub or Hugging Face user or organisation."""
-    for s, p, o in _account_spo(account, owner, url):
-        yield Triple(s, p, o)
 
 
 def _account_spo(account: NamedNode, owner: str, url: NamedNode) -> Iterator[Spo]:

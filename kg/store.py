@@ -186,10 +186,14 @@ class GraphStore:
                          row["sha"].value.removeprefix("sha256:"), row["g"].value)
                 for row in self.store.query(_MANIFEST, prefixes=v.PREFIXES)]
 
+    def remember_void(self, description: list[ox.Triple]) -> None:
+        """Use a VoID description computed elsewhere (the streaming build counts it)."""
+        self._void = description
+
     def void(self) -> list[ox.Triple]:
         """The VoID description of the union graph (computed once per change)."""
         if self._void is None:
-            self._void = sorted(void_triples(self.store, self.minter), key=_triple_key)
+            self._void = sorted(void_triples(self.store, self.minter), key=triple_key)
         return self._void
 
     def triples(self) -> Iterator[ox.Triple]:
@@ -218,7 +222,7 @@ class GraphStore:
     def _named_quads(self) -> Iterator[ox.Quad]:
         for graph in sorted(self.graphs(), key=str):
             quads = self.store.quads_for_pattern(None, None, None, graph)
-            yield from sorted(quads, key=lambda q: _triple_key(q.triple))
+            yield from sorted(quads, key=lambda q: triple_key(q.triple))
         void = self.minter.void_graph
         for triple in self.void():
             yield ox.Quad(triple.subject, triple.predicate, triple.object, void)
@@ -249,5 +253,6 @@ def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:
     return None if plain else v.all_prefixes(base)
 
 
-def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+def triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+    """A sort key for triples (N-Triples form of each term)."""
     return (str(triple.subject), str(triple.predicate), str(triple.object))

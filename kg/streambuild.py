@@ -31,7 +31,7 @@ from kg.lines import TYPE, read_triples, sorted_unique
 from kg.mapping import digest_spo
 from kg.parse import ParseResult, parse_inputs
 from kg.records import Digest
-from kg.store import GraphStore, _triple_key, output_prefixes
+from kg.store import GraphStore, output_prefixes, triple_key
 from kg.void import LineCounter
 from kg.workspace import Workspace
 
@@ -79,7 +79,7 @@ def build_to_files(inputs: Sequence[str | os.PathLike[str]], directory: str | os
             for line in sorted_unique(_lines(parsed.digests, minter, quad_file), tmp):
                 counter.add(line)
                 union_file.write(line)
-        description = sorted(counter.triples(), key=_triple_key)
+        description = sorted(counter.triples(), key=triple_key)
         for name in formats:
             filename, rdf_format = FORMATS[name]
             if name in QUAD_FORMATS:
@@ -98,7 +98,7 @@ def build_to_files(inputs: Sequence[str | os.PathLike[str]], directory: str | os
         elif need_quads:
             graph = _load(GraphStore(base=base), quads, union)
     if graph is not None:
-        graph._void = description
+        graph.remember_void(description)
         written.extend(write_outputs(graph, out, quad_formats))
     return StreamBuild(parsed, description, written, graph)
 
