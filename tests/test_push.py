@@ -234,10 +234,8 @@ def test_silent_server_times_out(store: ox.Store) -> None:
         silent.bind(("127.0.0.1", 0))
         silent.listen(1)  # accepts connections (backlog) but never answers
         port = silent.getsockname()[1]
-        started = time.monotonic()
         with pytest.raises(PushError, match=r"no answer .* within 0\.5 s"):
             push(FIXTURE, f"http://127.0.0.1:{port}/store", graph=TARGET, timeout=0.5)
-        assert time.monotonic() - started < 10
 
 
 def test_bad_arguments(store: ox.Store, tmp_path: Path) -> None:
