@@ -45,7 +45,9 @@ def test_build_page_draws_the_whole_example(chrome: Any, examples_dir: Path,  # 
     assert (nodes, edges) == (view.number_of_nodes(), view.number_of_edges())
     assert all(url.startswith(("file:", "data:")) for url in requested_urls(chrome))
     assert severe_console(chrome) == []
-    chrome.save_screenshot(str(Path("output") / "screenshots" / "example.png"))
+    shots = Path("output") / "screenshots"  # kept by CI as an artefact
+    shots.mkdir(parents=True, exist_ok=True)
+    assert chrome.save_screenshot(str(shots / "example.png"))
 
 
 def test_hostile_digest_text_runs_nothing(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
