@@ -107,12 +107,9 @@ def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str,
         report_warnings(result.parsed, output_dir)
         written = streamed.written
         if html and streamed.store is not None:
-            from kg.cli_view import write_view_html
+            from kg.cli_view import draw_page
 
-            page = output_dir / "graph.html"
-            for note in write_view_html(streamed.store, page):
-                click.echo(f"graph.html: {note}", err=True)
-            written.append(page)
+            written.append(draw_page(streamed.store, output_dir))
         if store:
             written.append(Workspace(output_dir).store_path)
     if not quiet:

@@ -44,13 +44,10 @@ def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
         report_warnings(result.parsed, output_dir)
         written: list[Path] = []
         if export:  # even when nothing changed: an earlier add may have died before exporting
-            written = write_outputs(graph, output_dir, ("turtle", *formats))
-            from kg.cli_view import write_view_html
+            from kg.cli_view import draw_page
 
-            page = output_dir / "graph.html"
-            for note in write_view_html(graph, page):
-                click.echo(f"graph.html: {note}", err=True)
-            written.append(page)
+            written = write_outputs(graph, output_dir, ("turtle", *formats))
+            written.append(draw_page(graph, output_dir))
         graph.close()
     if not quiet:
         click.echo(f"added {len(result.added)}, replaced {len(result.changed)}, "

@@ -28,6 +28,14 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
     return result.notes
 
 
+def draw_page(graph: GraphStore, output_dir: Path) -> Path:
+    """Draw OUTPUT/graph.html (the default view, as kg build and kg add write it)."""
+    page = output_dir / "graph.html"
+    for note in write_view_html(graph, page):
+        click.echo(f"graph.html: {note}", err=True)
+    return page
+
+
 @click.command("html")
 @graph_option
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pyoxigraph as ox
 
 from kg.sparql import QueryOutcome, Row, Term
+from kg.store import triple_key
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -154,17 +155,13 @@ def serialize_graph(
     triples: Iterable[ox.Triple], fmt: str = "turtle", *, prefixes: Mapping[str, str] | None = None
 ) -> bytes:
     """Turtle (with the used prefixes) or N-Triples, triples sorted for stable output."""
-    ordered = sorted(triples, key=_triple_key)
+    ordered = sorted(triples, key=triple_key)
     if fmt == "ntriples":
         return ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES)
     if fmt != "turtle":
         raise FormatError(f"graphs are written as turtle or ntriples, not {fmt!r}.")
     used = _used_prefixes(ordered, prefixes or {})
     return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=used)
-
-
-def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
-    return str(triple.subject), str(triple.predicate), str(triple.object)
 
 
 def _used_prefixes(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
@@ -261,7 +258,7 @@ def _table_data(
     if outcome.kind == "graph":
         rows = [[display_term(t.subject, prefixes), display_term(t.predicate, prefixes),
                  display_term(t.object, prefixes)] for t in sorted(outcome.triples,
-                                                                    key=_triple_key)]
+                                                                    key=triple_key)]
         return ["subject", "predicate", "object"], rows
     rows = [[display_term(term, prefixes) for term in row] for row in outcome.rows]
     return list(outcome.variables), rows

@@ -53,20 +53,6 @@ class Workspace:
             self.directory.mkdir(parents=True, exist_ok=True)
         return GraphStore(self.store_path, base=base, read_only=read_only)
 
-    def replace_store(self, graph: GraphStore) -> None:
-        """Persist an in-memory graph as the new working store, atomically."""
-        fresh = self.fresh_store()
-        dump = self.directory / f".{STORE}.nq"
-        try:
-            graph.store.dump(output=str(dump), format=_nquads())  # via disk: memory stays flat
-            copy = GraphStore(fresh, base=graph.base)
-            copy.store.bulk_load(path=str(dump), format=_nquads())
-            copy.close()
-        finally:
-            dump.unlink(missing_ok=True)
-        del copy
-        self.install(fresh)
-
     def fresh_store(self) -> Path:
         """An empty folder next to the store for a new store; :meth:`install` swaps it in."""
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -95,12 +81,6 @@ class Workspace:
             os.replace(old, self.store_path)
         elif old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _nquads():
-    import pyoxigraph
-
-    return pyoxigraph.RdfFormat.N_QUADS
 
 
 def open_graph(location: str | os.PathLike[str], *, base: str | None = None) -> GraphStore:
