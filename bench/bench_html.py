@@ -1,4 +1,4 @@
-"""Benchmark the offline HTML renderer (kg.html) against plain pyvis.
+"""Benchmark the offline HTML renderer (kg.view.page) against plain pyvis.
 
 Builds a synthetic one-year view (default 2,500 papers -> ~10k people, 60
 tasks, ~1.5k repositories/HF items, 366 days; seeded RNG, Zipf-like reuse of
@@ -34,7 +34,7 @@ import networkx as nx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.html import PHYSICS_MAX_NODES, render_html  # noqa: E402
+from kg.view.page import PHYSICS_MAX_NODES, render_html  # noqa: E402
 from tests.browser import load_graph_page, make_driver, missing_reason  # noqa: E402
 
 TASKS = [

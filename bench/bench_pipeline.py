@@ -9,7 +9,7 @@ Measures, on synthetic digests (``synth.py``, seed 0) of each ``--sizes`` row co
   ``kg build``, then ``kg add`` of the 251st day with ``--no-export`` and with the
   Turtle export, against a full rebuild of all 251 days;
 * **queries**: papers per task, most prolific authors and co-author pairs with
-  two or more shared papers, through ``kg.sparql.run_query`` on the largest
+  two or more shared papers, through ``kg.sparql.query.run_query`` on the largest
   persistent store opened read-only, against ``pyoxigraph.Store.query`` on an
   in-memory store loaded from that build's ``graph.ttl``.
 
@@ -232,8 +232,8 @@ def query_child(kind: str, location: str, repeat: int) -> dict:
 
     loaded_s = 0.0
     if kind == "paperkg":
-        from kg.sparql import run_query
-        from kg.store import GraphStore
+        from kg.graph.store import GraphStore
+        from kg.sparql.query import run_query
 
         graph = GraphStore(location, read_only=True)
 
@@ -359,7 +359,7 @@ def print_report(report: Report) -> None:
     queries = report.queries
     if queries:
         print(f"\n## queries on {queries['rows']:,} rows (best of repeats)\n")
-        print("| query | rows | kg.sparql.run_query, on-disk store | pyoxigraph, same store "
+        print("| query | rows | kg.sparql.query.run_query, on-disk store | pyoxigraph, same store "
               "| ratio | pyoxigraph in memory | ratio |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for name in QUERIES:

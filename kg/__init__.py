@@ -1,22 +1,32 @@
 """paperkg: knowledge graphs from daily ML-paper digests.
 
-The Python API mirrors the command line::
+The Python API is the library the command line is a thin layer over::
 
     import kg
-    graph = kg.build_graph(["digests/"])          # an rdflib.Graph
-    result = kg.build(["digests/"])               # store + parse report
-    result.store.serialize()                      # Turtle bytes
+    result = kg.build(["digests/"], "output")      # what `kg build digests/ -o output` does
+    result = kg.build(["digests/"])                # in memory, nothing written
+    result.store.serialize()                       # Turtle bytes
+    graph = kg.build_graph(["digests/"])           # an rdflib.Graph
+
+The pipeline runs one way through the sub-packages: :mod:`kg.read` (digest files
+to plain :mod:`kg.records`), :mod:`kg.graph` (records to triples and the store),
+:mod:`kg.engine` (build and add, the output folder), then :mod:`kg.export`,
+:mod:`kg.view` and :mod:`kg.sparql` over the result; :mod:`kg.cli` only parses
+options and prints.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kg.build import AddResult, BuildResult, Inputs, add, build, write_outputs
-from kg.parse import ParseResult, parse_inputs
+from kg.engine.add import AddResult, add
+from kg.engine.build import Inputs, build
+from kg.engine.outputs import write_outputs
+from kg.engine.result import BuildResult
+from kg.graph.store import GraphStore
+from kg.graph.vocab import DEFAULT_BASE
+from kg.read.parse import ParseResult, parse_inputs
 from kg.records import Diagnostic, Digest, Entry, Link, LinkKind
-from kg.store import GraphStore
-from kg.vocab import DEFAULT_BASE
 
 if TYPE_CHECKING:
     import rdflib

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph
 import rdflib
 
-from kg.resources import ontology_text, shapes_text
+from kg.support.resources import ontology_text, shapes_text
 
 
 def shacl_report(data: rdflib.Graph) -> tuple[bool, str]:

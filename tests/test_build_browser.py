@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import kg
-from kg.view import project
+from kg.view.projection import project
 from tests.browser import chrome, load_graph_page, requested_urls, reset_logs  # noqa: F401
 from tests.test_html_browser import assert_no_alert, js, severe_console
 

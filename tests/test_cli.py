@@ -94,7 +94,7 @@ def test_unwritable_output_is_exit_4(examples_dir: Path, tmp_path: Path) -> None
 def test_failed_write_keeps_the_previous_graph(examples_dir: Path, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import kg as api
-    from kg import store as store_module
+    from kg.graph import store as store_module
 
     api.write_outputs(api.build([examples_dir]).store, tmp_path)
     before = (tmp_path / "graph.ttl").read_bytes()

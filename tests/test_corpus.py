@@ -11,8 +11,8 @@ import pytest
 import rdflib
 
 import kg
-from kg.entries import split_authors, squash
-from kg.parse import ParseResult, parse_inputs
+from kg.read.entries import split_authors, squash
+from kg.read.parse import ParseResult, parse_inputs
 from tests.conftest import require
 from tests.rdfcheck import have_rapper, oxigraph_count, rapper_count, shacl_report
 

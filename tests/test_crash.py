@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.workspace import Workspace
+from kg.engine.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 

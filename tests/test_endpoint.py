@@ -1,4 +1,4 @@
-"""kg.endpoint over real HTTP: SPARQLWrapper and plain urllib/http.client/sockets."""
+"""kg.sparql.server over real HTTP: SPARQLWrapper and plain urllib/http.client/sockets."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ import pyoxigraph as ox
 import pytest
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrapper
 
-from kg.endpoint import (
+from kg.graph.store import GraphStore
+from kg.sparql.server import (
     RunningEndpoint,
     is_loopback,
     make_server,
     negotiate,
     start_background,
 )
-from kg.store import GraphStore
 
 pytestmark = pytest.mark.server
 

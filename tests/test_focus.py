@@ -1,4 +1,4 @@
-"""kg.focus: seeds, depth, types and max-nodes on the bundled example and the corpus.
+"""kg.view.focus: seeds, depth, types and max-nodes on the bundled example and the corpus.
 
 Expected values are worked out by hand from examples/digests/*.md: NeoBERT
 (2502.19587, on both days) has 4 authors, 3 tasks (union of both rows), one
@@ -14,8 +14,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.focus import FocusError, focus, normalise_arxiv, parse_types
-from kg.view import project
+from kg.view.focus import FocusError, focus, normalise_arxiv, parse_types
+from kg.view.projection import project
 
 BASE = "https://w3id.org/paperkg/"
 NEOBERT = BASE + "paper/2502.19587"

@@ -20,10 +20,10 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kg.markdown import split_lines
-from kg.parse import parse_documents
-from kg.sources import Document
-from kg.store import GraphStore
+from kg.graph.store import GraphStore
+from kg.read.markdown import split_lines
+from kg.read.parse import parse_documents
+from kg.read.sources import Document
 
 EXAMPLES = int(os.environ.get("KG_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

@@ -9,8 +9,8 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 
 import kg
-from kg import vocab
-from kg.resources import ontology_text
+from kg.graph import vocab
+from kg.support.resources import ontology_text
 from tests.rdfcheck import shacl_report
 
 BASE = vocab.DEFAULT_BASE

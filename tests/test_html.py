@@ -1,4 +1,4 @@
-"""Unit tests of the HTML text produced by kg.html (no browser needed)."""
+"""Unit tests of the HTML text produced by kg.view.page (no browser needed)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.html import PHYSICS_MAX_NODES, render_html, safe_url, write_html
+from kg.view.page import PHYSICS_MAX_NODES, render_html, safe_url, write_html
 
 EX = "https://example.org/kg/"
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'

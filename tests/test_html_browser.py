@@ -1,4 +1,4 @@
-"""kg.html pages driven in headless Chromium (network cut off), via Selenium."""
+"""kg.view.page pages driven in headless Chromium (network cut off), via Selenium."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.html import render_html
+from kg.view.page import render_html
 from tests.browser import chrome, load_graph_page, requested_urls, reset_logs  # noqa: F401
 from tests.test_html import HOSTILE_IMG, PAPERS, realistic_view
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.links import LinkError, normalise_link
+from kg.read.links import LinkError, normalise_link
 from kg.records import LinkKind
 
 

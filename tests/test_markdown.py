@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.parse import ParseResult, parse_documents
-from kg.sources import Document
+from kg.read.parse import ParseResult, parse_documents
+from kg.read.sources import Document
 
 HEADER = (
     "| Title | Authors | Summary | Classification | GitHub URLs | HuggingFace URLs |\n"

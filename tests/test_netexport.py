@@ -1,4 +1,4 @@
-"""kg.netexport: GEXF and GraphML that networkx (and Gephi) read back intact."""
+"""kg.export.network: GEXF and GraphML that networkx (and Gephi) read back intact."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.netexport import OMITTED, write_network
-from kg.view import project
+from kg.export.network import OMITTED, write_network
+from kg.view.projection import project
 
 NEOBERT = "https://w3id.org/paperkg/paper/2502.19587"
 

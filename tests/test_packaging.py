@@ -21,7 +21,7 @@ def test_wheel_holds_and_finds_the_ontology(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True, timeout=600)
-    probe = ("import kg, kg.resources as r, kg.querylib as q; "
+    probe = ("import kg, kg.support.resources as r, kg.sparql.library as q; "
              "print(kg.__file__); print(len(r.ontology_text()) > 1000, len(q.list_queries()))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(target)},

@@ -1,4 +1,4 @@
-"""kg.plots: four valid, byte-identical SVG charts; the counts behind them.
+"""kg.view.plots: four valid, byte-identical SVG charts; the counts behind them.
 
 From examples/digests/*.md: 3 papers on 2025-02-27 and 6 on 2025-02-28
 (NeoBERT counts on both days); all 8 distinct papers first appear in 2025-02,
@@ -16,8 +16,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.plots import PlotsUnavailable, papers_per_day, share_per_month, write_plots
-from kg.view import project
+from kg.view.plots import PlotsUnavailable, papers_per_day, share_per_month, write_plots
+from kg.view.projection import project
 
 pytest.importorskip("matplotlib")
 

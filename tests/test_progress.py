@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.progress import Progress
+from kg.support.progress import Progress
 
 
 class Terminal(io.StringIO):

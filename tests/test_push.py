@@ -1,4 +1,4 @@
-"""kg.push against a real Oxigraph server started on a free loopback port."""
+"""kg.sparql.push against a real Oxigraph server started on a free loopback port."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.push import PushError, push, target_url
-from kg.store import GraphStore
+from kg.graph.store import GraphStore
+from kg.sparql.push import PushError, push, target_url
 
 FIXTURE = Path(__file__).parent / "data" / "sparql_fixture.trig"
 BASE = "https://w3id.org/paperkg/"

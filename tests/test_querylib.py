@@ -1,4 +1,4 @@
-"""The SPARQL query library (``ontology/queries/*.rq``, :mod:`kg.querylib`).
+"""The SPARQL query library (``ontology/queries/*.rq``, :mod:`kg.sparql.library`).
 
 Every query runs on the bundled example graph and must return the rows written out
 below, worked out by reading ``examples/digests/*.md`` (the author and task lists of
@@ -21,8 +21,8 @@ import pytest
 import rdflib
 
 from kg import build
-from kg.build import BuildResult
-from kg.querylib import (
+from kg.engine.result import BuildResult
+from kg.sparql.library import (
     LibraryQuery,
     ParameterError,
     QueryLibraryError,
@@ -33,8 +33,8 @@ from kg.querylib import (
     parse_query,
     query_names,
 )
-from kg.resources import ontology_dir
-from kg.sparql import run_query
+from kg.sparql.query import run_query
+from kg.support.resources import ontology_dir
 
 EXTRA = Path(__file__).resolve().parent / "data" / "querylib"
 BASE = "https://w3id.org/paperkg/"

@@ -1,4 +1,4 @@
-"""kg.results: W3C result formats (checked by parsing them back) and human tables."""
+"""kg.sparql.results: W3C result formats (checked by parsing them back) and human tables."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.results import (
+from kg.graph.store import GraphStore
+from kg.sparql.query import QueryOutcome, run_query
+from kg.sparql.results import (
     FormatError,
     display_width,
     escape_markdown_cell,
@@ -21,8 +23,6 @@ from kg.results import (
     serialize_graph,
     shorten_iri,
 )
-from kg.sparql import QueryOutcome, run_query
-from kg.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "data" / "sparql_fixture.trig"
 BASE = "https://w3id.org/paperkg/"

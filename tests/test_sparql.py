@@ -1,4 +1,4 @@
-"""kg.sparql: read-only, bounded query execution with user-facing errors."""
+"""kg.sparql.query: read-only, bounded query execution with user-facing errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.sparql import (
+from kg.graph.store import GraphStore
+from kg.sparql.query import (
     QueryBusy,
     QueryError,
     QueryTimeout,
@@ -20,7 +21,6 @@ from kg.sparql import (
     mask,
     run_query,
 )
-from kg.store import GraphStore
 
 FIXTURE = Path(__file__).parent / "data" / "sparql_fixture.trig"
 BASE = "https://w3id.org/paperkg/"

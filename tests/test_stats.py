@@ -1,4 +1,4 @@
-"""kg.stats: counts, top lists, co-authors, components and communities.
+"""kg.view.stats: counts, top lists, co-authors, components and communities.
 
 Expected values worked out from examples/digests/*.md: 8 papers (NeoBERT on
 both days), 37 distinct authors, 11 tasks; "Natural Language Processing" is the
@@ -18,8 +18,8 @@ import networkx as nx
 import pytest
 
 import kg
-from kg.stats import compute_stats, entity_graph, format_stats, louvain
-from kg.view import project
+from kg.view.projection import project
+from kg.view.stats import compute_stats, entity_graph, format_stats, louvain
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.store import GraphStore
-from kg.workspace import Workspace
+from kg.engine.workspace import Workspace
+from kg.graph.store import GraphStore
 
 NEOBERT_ROW_PREFIX = "| [NeoBERT"
 

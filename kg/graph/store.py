@@ -1,0 +1,258 @@
+"""Where the triples go: an Oxigraph store with one named graph per source day.
+
+Each (source file, day) pair gets its own named graph, so reading a corrected
+file again replaces exactly what it said before, and a paper that several days
+feature stays supported by the days that still list it. The default graph holds
+the set union of the named graphs, maintained inside Oxigraph with SPARQL Update
+on every load: queries and exports read it directly with set semantics (Oxigraph's
+own union-of-graphs view is a bag and would count a triple once per graph).
+
+The store is in memory (the Python API's default) or on disk (the command line's
+working graph, see :mod:`kg.engine.workspace`). The source files behind each graph, with
+their SHA-256, are in the graphs themselves, so they double as the manifest of
+what has been ingested.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.graph import vocab as v
+from kg.graph.iris import Minter
+from kg.graph.lines import read_triples, write_sorted
+from kg.graph.mapping import digest_quads
+from kg.graph.void import void_triples
+from kg.records import Digest
+
+if TYPE_CHECKING:
+    import rdflib
+
+# Remove from the union what only graph OLD supports, then the graph itself.
+_RETRACT = """
+DELETE { ?s ?p ?o } WHERE {
+  GRAPH OLD { ?s ?p ?o }
+  FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != OLD) }
+} ;
+DROP SILENT GRAPH OLD
+"""
+_MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } VALUES ?g { %s } }"
+_MANIFEST = """
+SELECT ?g ?name ?sha ?date WHERE { GRAPH ?g {
+  ?day prov:wasDerivedFrom ?src ; schema:datePublished ?date .
+  ?src rdfs:label ?name ; dcterms:identifier ?sha } } ORDER BY ?name ?date
+"""
+# Store settings live in a graph of their own, outside the union.
+_SETTINGS = ox.NamedNode("urn:paperkg:settings")
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used as asked (message is user-facing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """One manifest line: a source file's day, the graph holding it, the file's hash."""
+
+    source: str
+    day: str
+    sha256: str
+    graph: str
+
+
+class GraphStore:
+    """The working graph: in memory (``path=None``) or on disk (an Oxigraph store).
+
+    An on-disk store remembers its base IRI; opening it with another base is an error.
+    ``read_only`` opens an on-disk store without taking its write lock, so queries
+    and servers can share it with one writer.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *,
+                 base: str | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                self.store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
+        stored = self._stored_base()
+        if stored and base and stored != base:
+            raise StoreError(f"the store at {self.path} was built with base {stored}, "
+                             f"not {base}; rebuild it with kg build to change the base")
+        self.minter = Minter(stored or base or v.DEFAULT_BASE)
+        if not stored and not read_only and self.path is not None:
+            self.store.add(ox.Quad(_SETTINGS, v.VOID_URI_SPACE, ox.Literal(self.base),
+                                   _SETTINGS))
+        self._void: list[ox.Triple] | None = None
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str], *, base: str | None = None) -> GraphStore:
+        """An in-memory store holding a graph file written by ``kg build``.
+
+        TriG and N-Quads keep their named graphs (and the union is rebuilt from
+        them); Turtle, N-Triples, JSON-LD and RDF/XML are the union already.
+        Raises ``ValueError`` (unknown extension) or ``SyntaxError`` (bad file).
+        """
+        rdf_format = ox.RdfFormat.from_extension(Path(path).suffix.lstrip(".") or "ttl")
+        if rdf_format is None:
+            raise ValueError(f"{path}: unknown RDF file extension")
+        graph = cls(base=base)
+        graph.store.bulk_load(path=str(path), format=rdf_format)
+        graph._merge(graph.graphs())
+        return graph
+
+    @property
+    def base(self) -> str:
+        return self.minter.base
+
+    def _stored_base(self) -> str | None:
+        for quad in self.store.quads_for_pattern(_SETTINGS, v.VOID_URI_SPACE, None, _SETTINGS):
+            return quad.object.value
+        return None
+
+    def load(self, digests: Iterable[Digest], *, replacing: Iterable[str] = ()) -> list[str]:
+        """Add digests, replacing what their source files said before.
+
+        Every graph of a source named in ``replacing`` or among the digests' sources
+        is retracted first (a day dropped from a corrected file disappears too).
+        Two inputs with one file name in the same call both count. Returns the
+        names of the graphs written.
+        """
+        digests = list(digests)
+        names = {d.source.name for d in digests} | set(replacing)
+        if names and not self.is_empty():
+            for entry in self.manifest():
+                if entry.source in names:
+                    self.retract(ox.NamedNode(entry.graph))
+        written: dict[ox.NamedNode, None] = {}
+        quads = self._quads(digests, written)
+        if self.path is None and self.is_empty():
+            # Fastest path, for a fresh in-memory store: no transaction, and the union
+            # is derived inside Oxigraph afterwards.
+            self.store.bulk_extend(quads)
+            self._merge(list(written))
+        else:
+            # On disk, the day graphs and their share of the union go in one
+            # transaction, so a killed run leaves either all of them or none: a
+            # manifest entry always has its triples in the union.
+            named = list(quads)
+            union = ox.DefaultGraph()
+            self.store.extend([*named, *(ox.Quad(q.subject, q.predicate, q.object, union)
+                                         for q in named)])
+        self._void = None
+        return [g.value for g in written]
+
+    def _quads(self, digests: list[Digest], written: dict[ox.NamedNode, None]
+               ) -> Iterator[ox.Quad]:
+        for digest in digests:
+            graph = self.minter.day_graph(digest.source.name, digest.day)
+            written[graph] = None
+            yield from digest_quads(digest, self.minter, graph)
+
+    def is_empty(self) -> bool:
+        return not any(True for _ in self.graphs())
+
+    def retract(self, graph: ox.NamedNode) -> None:
+        """Remove a named graph and whatever only it contributed to the union."""
+        if self.store.contains_named_graph(graph):
+            self.store.update(_RETRACT.replace("OLD", str(graph)))
+            self._void = None
+
+    def _merge(self, graphs: list[ox.NamedNode]) -> None:
+        if graphs:
+            self.store.update(_MERGE % " ".join(map(str, graphs)))
+
+    def graphs(self) -> Iterator[ox.NamedNode]:
+        """The day graphs (named graphs other than the store's settings)."""
+        for graph in self.store.named_graphs():
+            if isinstance(graph, ox.NamedNode) and graph != _SETTINGS:
+                yield graph
+
+    def manifest(self) -> list[Ingested]:
+        """What has been ingested: source file, day, SHA-256 and graph, by file and day."""
+        return [Ingested(row["name"].value, row["date"].value,
+                         row["sha"].value.removeprefix("sha256:"), row["g"].value)
+                for row in self.store.query(_MANIFEST, prefixes=v.PREFIXES)]
+
+    def remember_void(self, description: list[ox.Triple]) -> None:
+        """Use a VoID description computed elsewhere (the streaming build counts it)."""
+        self._void = description
+
+    def void(self) -> list[ox.Triple]:
+        """The VoID description of the union graph (computed once per change)."""
+        if self._void is None:
+            self._void = sorted(void_triples(self.store, self.minter), key=triple_key)
+        return self._void
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """The union graph in a canonical order, then its VoID description.
+
+        The order is that of sorted N-Triples lines (:mod:`kg.graph.lines`): subjects
+        grouped, ``rdf:type`` first. The build path writes the same order, so files
+        written from a store and from a build are byte-identical for identical input.
+        """
+        with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
+            path = Path(tmp) / "union.nt"
+            write_sorted(self.store, path)
+            yield from read_triples(path)
+        yield from self.void()
+
+    def serialize(self, output: io.BufferedIOBase | None = None, *,
+                  format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes | None:
+        """Write the union graph and its VoID description (Turtle, N-Triples, JSON-LD...)
+        or, for TriG and N-Quads, the day graphs it is the union of."""
+        if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            data: Iterable = self._named_quads()
+        else:
+            data = self.triples()
+        return ox.serialize(data, output, format, prefixes=output_prefixes(format, self.base))
+
+    def _named_quads(self) -> Iterator[ox.Quad]:
+        for graph in sorted(self.graphs(), key=str):
+            quads = self.store.quads_for_pattern(None, None, None, graph)
+            yield from sorted(quads, key=lambda q: triple_key(q.triple))
+        void = self.minter.void_graph
+        for triple in self.void():
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, void)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """The union graph as an ``rdflib.Graph`` with the project's prefixes bound."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        graph.parse(data=self.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        for prefix, namespace in v.all_prefixes(self.base).items():
+            graph.bind(prefix, namespace, replace=True)
+        return graph
+
+    def __len__(self) -> int:
+        """Triples in the union graph."""
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def close(self) -> None:
+        """Flush an on-disk store to disk (the in-memory store needs nothing)."""
+        if self.path is not None:
+            self.store.flush()
+
+
+def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:
+    """The prefixes to declare in a file of ``format`` (none in N-Triples and N-Quads)."""
+    plain = format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+    return None if plain else v.all_prefixes(base)
+
+
+def triple_key(triple: ox.Triple) -> tuple[str, str, str]:
+    """A sort key for triples (N-Triples form of each term)."""
+    return (str(triple.subject), str(triple.predicate), str(triple.object))

@@ -1,0 +1,127 @@
+"""A networkx projection of the RDF graph: the one view HTML, stats and exports read.
+
+Entities become nodes (papers, people, tasks, repositories, Hugging Face items,
+accounts, web pages; digest days optionally), relations become typed edges
+labelled with the predicate's short name, and every attribute is a plain string
+so GEXF and GraphML writers accept it. Auxiliary nodes (authorships, entries,
+source files, the VoID description) are folded into attributes, not drawn.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.graph import vocab as v
+from kg.graph.store import GraphStore
+
+#: Node kind of each class (order matters only for nodes with several classes).
+KINDS: dict[str, str] = {
+    v.PREPRINT.value: "paper",
+    v.PERSON.value: "person",
+    v.CONCEPT.value: "task",
+    v.SOFTWARE_SOURCE_CODE.value: "repository",
+    v.ML_MODEL.value: "model",
+    v.DATASET.value: "dataset",
+    v.WEB_APPLICATION.value: "space",
+    v.COLLECTION.value: "collection",
+    v.USER_ACCOUNT.value: "account",
+    v.WEB_PAGE.value: "page",
+    v.DIGEST_ISSUE.value: "day",
+}
+#: Predicates drawn as edges between entities.
+EDGE_PREDICATES = (v.CREATOR, v.SUBJECT, v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
+                   v.HAS_SPACE, v.HAS_COLLECTION, v.MENTIONS_ACCOUNT, v.PAGE, v.HAS_OWNER)
+
+_TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
+_LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
+_URLS = "SELECT ?s ?u WHERE { ?s schema:url|schema:codeRepository ?u }"
+_EDGES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
+_AUTHORS = """SELECT ?paper ?name ?pos WHERE { ?paper prov:qualifiedAttribution ?a .
+  ?a prov:agent ?person ; pkg:authorPosition ?pos . ?person schema:name ?name }"""
+_FEATURED = """SELECT ?paper ?day ?date WHERE { ?entry schema:about ?paper ;
+  schema:isPartOf ?day . ?day schema:datePublished ?date }"""
+
+
+def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
+    return store.query(query, prefixes=v.PREFIXES)
+
+
+def _values(terms: tuple[ox.NamedNode, ...]) -> str:
+    return " ".join(str(term) for term in terms)
+
+
+def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
+    """Project the store onto a networkx multigraph (node id = IRI string).
+
+    Node attributes: ``kind``, ``label``, ``url`` and ``card`` (a plain-text
+    summary for hover cards); papers also get ``arxiv``, ``authors``, ``tasks``,
+    ``days`` and ``first_day``. Edge attributes: ``label`` (predicate short name).
+    With ``days`` the digest days are nodes too, linked from the papers they featured.
+    """
+    store = graph.store
+    kinds: dict[str, str] = {}
+    classes = tuple(ox.NamedNode(c) for c in KINDS if days or KINDS[c] != "day")
+    for row in _rows(store, _TYPES % _values(classes)):
+        kinds.setdefault(row["s"].value, KINDS[row["c"].value])
+    labels = {row["s"].value: row["l"].value for row in _rows(store, _LABELS)}
+    urls = {row["s"].value: row["u"].value for row in _rows(store, _URLS)}
+
+    authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for row in _rows(store, _AUTHORS):
+        authors[row["paper"].value].append((int(row["pos"].value), row["name"].value))
+    featured: dict[str, set[str]] = defaultdict(set)
+    day_nodes: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, _FEATURED):
+        featured[row["paper"].value].add(row["date"].value)
+        day_nodes[row["paper"].value].add(row["day"].value)
+
+    edges = sorted((row["s"].value, _short(row["p"].value), row["o"].value)
+                   for row in _rows(store, _EDGES % _values(EDGE_PREDICATES)))
+    tasks: dict[str, list[str]] = defaultdict(list)
+    for source, label, target in edges:
+        if label == "subject":
+            tasks[source].append(labels.get(target, target))
+
+    view = nx.MultiDiGraph()
+    for node in sorted(kinds):
+        kind = kinds[node]
+        attrs = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
+                 "url": urls.get(node, "")}
+        if kind == "paper":
+            names = [name for _, name in sorted(authors[node])]
+            on = sorted(featured[node])
+            attrs.update(arxiv=node.rsplit("/paper/", 1)[-1], authors=", ".join(names),
+                         tasks=", ".join(sorted(tasks[node])), days=", ".join(on),
+                         first_day=on[0] if on else "")
+        attrs["card"] = _card(attrs)
+        view.add_node(node, **attrs)
+    for source, label, target in edges:
+        if source in kinds and target in kinds:
+            view.add_edge(source, target, key=label, label=label)
+    if days:
+        for paper in sorted(day_nodes):
+            for day in sorted(day_nodes[paper]):
+                if paper in kinds and day in kinds:
+                    view.add_edge(paper, day, key="isPartOf", label="isPartOf")
+    return view
+
+
+def _short(iri: str) -> str:
+    """The predicate's short name: the part after the last '#' or '/'."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _card(attrs: dict[str, str]) -> str:
+    """Plain-text hover card; the renderer escapes it, so it may hold anything."""
+    lines = [attrs["label"], attrs["kind"]]
+    if attrs["kind"] == "paper":
+        lines = [attrs["label"], f"arXiv:{attrs['arxiv']}"]
+        for field in ("authors", "tasks", "days"):
+            if attrs[field]:
+                lines.append(f"{field.capitalize()}: {attrs[field]}")
+    if attrs["url"]:
+        lines.append(attrs["url"])
+    return "\n".join(lines)
