@@ -27,17 +27,11 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.view.projection import KINDS
+from kg.graph.kinds import BY_NAME, NAMES, plural
 
 #: Every node kind a view can hold, for ``types`` validation and messages.
-NODE_KINDS: tuple[str, ...] = tuple(sorted(set(KINDS.values())))
-#: Plural of each kind, for notes ("dropped 12 people and 3 papers").
-PLURALS: dict[str, str] = {
-    "paper": "papers", "person": "people", "task": "tasks", "repository": "repositories",
-    "model": "models", "dataset": "datasets", "space": "spaces",
-    "collection": "collections", "account": "accounts", "page": "pages", "day": "days",
-}
-_SINGULAR = {plural: kind for kind, plural in PLURALS.items()}
+NODE_KINDS = NAMES
+_SINGULAR = {kind.plural: name for name, kind in BY_NAME.items()}
 _ARXIV_PREFIX = re.compile(r"^(?:arxiv:|https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/)", re.I)
 _VERSION = re.compile(r"v\d+$", re.I)
 _SHOWN_MATCHES = 5
@@ -171,7 +165,7 @@ def _match_label(labels: list[tuple[str, str]], name: str, kind: str,
 def _partial_note(kind: str, name: str, matched: list[str]) -> str:
     shown = ", ".join(matched[:_SHOWN_MATCHES])
     more = f" and {len(matched) - _SHOWN_MATCHES:,} more" if len(matched) > _SHOWN_MATCHES else ""
-    noun = kind if len(matched) == 1 else PLURALS[kind]
+    noun = plural(kind, len(matched))
     return (f"no {_ROLE.get(kind, kind)} is called exactly {name!r}; "
             f"using the {len(matched):,} {noun} "
             f"whose name contains it: {shown}{more}")
@@ -187,7 +181,7 @@ def _miss(kind: str, name: str, candidates: list[str], key: str | None = None) -
     message = f"no {what} matches {name!r}"
     if close:
         return f"{message}; did you mean: {', '.join(by_fold[c] for c in close)}?"
-    return f"{message} ({len(candidates):,} {PLURALS[kind]} in the graph)"
+    return f"{message} ({len(candidates):,} {plural(kind)} in the graph)"
 
 
 def _neighbourhood(view: nx.MultiDiGraph, seeds: list[str], depth: int) -> set[str]:
@@ -211,7 +205,7 @@ def _keep_kinds(view: nx.MultiDiGraph, keep: set[str], kinds: frozenset[str],
     kept = {n for n in keep if view.nodes[n].get("kind") in kinds or n in seed_set}
     dropped = _count_kinds(view, keep - kept)
     if dropped:
-        names = _and([PLURALS[k] for k in sorted(kinds)])
+        names = _and([plural(k) for k in sorted(kinds)])
         notes.append(f"kept only {names} (--types): dropped {dropped}")
     extra = [n for n in seeds if view.nodes[n].get("kind") not in kinds]
     if extra:
@@ -277,7 +271,7 @@ def _and(parts: list[str]) -> str:
 
 def _many(count: int, kind: str) -> str:
     """'1 paper', '3 people'."""
-    return f"{count:,} {kind if count == 1 else PLURALS.get(kind, kind + 's')}"
+    return f"{count:,} {plural(kind, count)}"
 
 
 def _induced(view: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:

@@ -52,6 +52,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.kinds import KINDS
 from kg.support.atomic import write_atomic
 
 __all__ = ["KIND_STYLES", "PHYSICS_MAX_NODES", "render_html", "write_html"]
@@ -61,20 +62,8 @@ __all__ = ["KIND_STYLES", "PHYSICS_MAX_NODES", "render_html", "write_html"]
 #: ready, 1.4k nodes ~6 s, 14k nodes > 60 s; so only small views get physics.
 PHYSICS_MAX_NODES = 600
 
-#: kind -> (vis shape, fill colour). Colours: Tableau 10, distinct for each kind.
-KIND_STYLES: dict[str, tuple[str, str]] = {
-    "paper": ("square", "#4e79a7"),
-    "person": ("dot", "#f28e2b"),
-    "task": ("star", "#e15759"),
-    "repository": ("hexagon", "#59a14f"),
-    "model": ("diamond", "#b07aa1"),
-    "dataset": ("triangle", "#edc948"),
-    "space": ("triangleDown", "#76b7b2"),
-    "collection": ("square", "#ff9da7"),
-    "account": ("dot", "#9c755f"),
-    "page": ("diamond", "#bab0ac"),
-    "day": ("hexagon", "#17becf"),
-}
+#: kind -> (vis shape, fill colour), from the one kinds table.
+KIND_STYLES: dict[str, tuple[str, str]] = {k.name: (k.shape, k.colour) for k in KINDS}
 DEFAULT_STYLE: tuple[str, str] = ("dot", "#7f7f7f")
 LABEL_MAX = 60  # characters drawn on the canvas; the full text is in the card
 

@@ -15,22 +15,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
+from kg.graph.kinds import BY_CLASS, KINDS
 from kg.graph.store import GraphStore
 
 #: Node kind of each class (order matters only for nodes with several classes).
-KINDS: dict[str, str] = {
-    v.PREPRINT.value: "paper",
-    v.PERSON.value: "person",
-    v.CONCEPT.value: "task",
-    v.SOFTWARE_SOURCE_CODE.value: "repository",
-    v.ML_MODEL.value: "model",
-    v.DATASET.value: "dataset",
-    v.WEB_APPLICATION.value: "space",
-    v.COLLECTION.value: "collection",
-    v.USER_ACCOUNT.value: "account",
-    v.WEB_PAGE.value: "page",
-    v.DIGEST_ISSUE.value: "day",
-}
 #: Predicates drawn as edges between entities.
 EDGE_PREDICATES = (v.CREATOR, v.SUBJECT, v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
                    v.HAS_SPACE, v.HAS_COLLECTION, v.MENTIONS_ACCOUNT, v.PAGE, v.HAS_OWNER)
@@ -63,9 +51,9 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
     """
     store = graph.store
     kinds: dict[str, str] = {}
-    classes = tuple(ox.NamedNode(c) for c in KINDS if days or KINDS[c] != "day")
+    classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
     for row in _rows(store, _TYPES % _values(classes)):
-        kinds.setdefault(row["s"].value, KINDS[row["c"].value])
+        kinds.setdefault(row["s"].value, BY_CLASS[row["c"].value].name)
     labels = {row["s"].value: row["l"].value for row in _rows(store, _LABELS)}
     urls = {row["s"].value: row["u"].value for row in _rows(store, _URLS)}
 

@@ -35,8 +35,9 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.kinds import HF_KINDS
+
 #: Kinds counted together as Hugging Face items.
-HF_KINDS = ("model", "dataset", "space", "collection")
 #: Edge labels that make a paper "with code" / "with HF artefacts".
 CODE_EDGES = frozenset({"hasRepository"})
 HF_EDGES = frozenset({"hasModel", "hasDataset", "hasSpace", "hasCollection"})

@@ -1,0 +1,53 @@
+"""The kinds of node a graph holds: one table for views, pages, messages and exports.
+
+Each kind is tied to the ontology class that marks it, with the words and the
+drawing style people see. Everything that speaks of "papers" or "people" reads
+this table instead of keeping its own list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.graph import vocab as v
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """A node kind: its name, class, plural, vis.js shape and fill colour."""
+
+    name: str
+    cls: ox.NamedNode
+    plural: str
+    shape: str
+    colour: str
+
+
+#: In drawing and legend order. Colours: Tableau 10, distinct for each kind.
+KINDS: tuple[Kind, ...] = (
+    Kind("paper", v.PREPRINT, "papers", "square", "#4e79a7"),
+    Kind("person", v.PERSON, "people", "dot", "#f28e2b"),
+    Kind("task", v.CONCEPT, "tasks", "star", "#e15759"),
+    Kind("repository", v.SOFTWARE_SOURCE_CODE, "repositories", "hexagon", "#59a14f"),
+    Kind("model", v.ML_MODEL, "models", "diamond", "#b07aa1"),
+    Kind("dataset", v.DATASET, "datasets", "triangle", "#edc948"),
+    Kind("space", v.WEB_APPLICATION, "spaces", "triangleDown", "#76b7b2"),
+    Kind("collection", v.COLLECTION, "collections", "square", "#ff9da7"),
+    Kind("account", v.USER_ACCOUNT, "accounts", "dot", "#9c755f"),
+    Kind("page", v.WEB_PAGE, "pages", "diamond", "#bab0ac"),
+    Kind("day", v.DIGEST_ISSUE, "days", "hexagon", "#17becf"),
+)
+BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+BY_CLASS: dict[str, Kind] = {kind.cls.value: kind for kind in KINDS}
+NAMES: tuple[str, ...] = tuple(sorted(BY_NAME))
+#: The Hugging Face item kinds.
+HF_KINDS: tuple[str, ...] = ("model", "dataset", "space", "collection")
+
+
+def plural(name: str, count: int = 2) -> str:
+    """``paper`` → ``papers`` (a kind outside the table gets an ``s``)."""
+    if count == 1:
+        return name
+    return BY_NAME[name].plural if name in BY_NAME else f"{name}s"
