@@ -199,7 +199,7 @@ def test_corpus_task_focus_matches_paper_attributes(corpus_view: nx.MultiDiGraph
     result = focus(corpus_view, task="Question Answering")
     papers = [n for n, d in result.graph.nodes(data=True) if d["kind"] == "paper"]
     expected = [n for n, d in corpus_view.nodes(data=True) if d["kind"] == "paper"
-                and "Question Answering" in d["tasks"].split(", ")]
+                and "Question Answering" in d["tasks"]]
     assert papers == expected and len(papers) > 100
     assert len(result.graph) == len(papers) + 1
 

@@ -97,7 +97,7 @@ def test_missing_matplotlib(view: nx.MultiDiGraph, tmp_path: Path,
 def test_corpus_plots(corpus_dir: Path, tmp_path: Path) -> None:
     view = project(kg.build([corpus_dir / "digests"]).store, days=False)
     per_day = papers_per_day(view)
-    entries = sum(len(d["days"].split(", ")) for _, d in view.nodes(data=True)
+    entries = sum(len(d["days"]) for _, d in view.nodes(data=True)
                   if d["kind"] == "paper")
     assert sum(per_day.values()) == entries
     shares = share_per_month(view)

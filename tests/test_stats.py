@@ -161,11 +161,11 @@ def test_corpus_stats_consistent(corpus_dir: Path) -> None:
     assert sum(stats["edges_by_label"].values()) == stats["edges"]
     for task in stats["top"]["tasks"]:
         tagged = sum(1 for _, d in view.nodes(data=True) if d["kind"] == "paper"
-                     and task["label"] in d["tasks"].split(", "))
+                     and task["label"] in d["tasks"])
         assert task["papers"] == tagged
     for author in stats["top"]["authors"][:3]:
         wrote = sum(1 for _, d in view.nodes(data=True) if d["kind"] == "paper"
-                    and author["label"] in d["authors"].split(", "))
+                    and author["label"] in d["authors"])
         assert author["papers"] == wrote
     counts = [a["papers"] for a in stats["top"]["authors"]]
     assert counts == sorted(counts, reverse=True)
@@ -173,3 +173,27 @@ def test_corpus_stats_consistent(corpus_dir: Path) -> None:
     assert stats["communities"]["modularity"] > 0.5
     assert json.dumps(compute_stats(view)) == json.dumps(stats)
     assert len(format_stats(stats).splitlines()) <= 100
+
+
+def test_days_count_digests_without_rows(examples_dir: Path, tmp_path: Path) -> None:
+    """Regression: stats counted only days some paper was featured on, so a digest
+    with no rows made ``kg stats`` report fewer days than ``kg build`` and ``kg status``."""
+    for source in examples_dir.iterdir():
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    (tmp_path / "papers-2025-03-03.md").write_text(
+        "## Papers for 2025-03-03\n\n"
+        "| Title | Authors | Summary | Classification | GitHub URLs | HuggingFace URLs |\n"
+        "|-------|---------|---------|----------------|-------------|-----------------|\n")
+    result = kg.build([tmp_path])
+    assert result.summary()["days"] == 3
+    papers = compute_stats(project(result.store), communities=False)["papers"]
+    assert (papers["days"], papers["first_day"], papers["last_day"]) == (
+        3, "2025-02-27", "2025-03-03")
+
+
+@pytest.mark.corpus
+def test_corpus_days_agree_with_build(corpus_dir: Path) -> None:
+    """The corpus has one digest without rows: 92 days for build and stats alike."""
+    result = kg.build([corpus_dir / "digests"])
+    stats = compute_stats(project(result.store), communities=False)
+    assert stats["papers"]["days"] == result.summary()["days"] == 92

@@ -1,20 +1,27 @@
 """Export the projected graph as GEXF or GraphML, for Gephi, Cytoscape, yEd and networkx.
 
-The view already holds only string attributes, but an exported file must be
-safe for any view (a focused or hand-built one too), so every value is forced to
-a string here: None becomes "", lists and sets are joined with ", ", anything
-else goes through ``str``. Attribute names that are empty or that the GEXF
-writer or reader treats specially (``id``, ``pid``, ``start``, ``end``, ``viz``,
-``parents``, ``weight`` and ``type`` -- which must be a number and
-"directed"/"undirected" --, ``key``, ``networkx_key``) are renamed
-``attr_<name>`` (in both formats, so the two files agree) rather than
-silently reinterpreted or rejected.
+An exported file must be safe for any view (a focused or hand-built one too),
+so values are normalised here, one column (attribute name) at a time: a column
+whose values are all booleans stays boolean, all integers stays integer, all
+numbers becomes double, and any other column is text -- None becomes "", lists
+and tuples are joined with ", " (sets sorted first), anything else goes through
+``str``. One type per column is what both formats declare (a GraphML ``key`` or
+GEXF ``attribute`` has one type), so a column mixing text and numbers is text.
+Attribute names that are empty or that the GEXF writer or reader treats
+specially (``id``, ``pid``, ``start``, ``end``, ``viz``, ``parents``, ``weight``
+and ``type`` -- which must be a number and "directed"/"undirected" --, ``key``,
+``networkx_key``) are renamed ``attr_<name>`` (in both formats, so the two
+files agree) rather than silently reinterpreted or rejected.
 
 Node ids stay the IRIs. The hover-card text (``card``) is left out: it only
-repeats the other attributes. Every node carries ``kind`` (partition by it in Gephi)
-and ``Label`` (a copy of ``label``: Gephi takes a node attribute of that name as
+repeats the other attributes. Every node carries ``kind`` (partition by it in Gephi),
+``Label`` (a copy of ``label``: Gephi takes a node attribute of that name as
 the node label on GraphML import; in GEXF the ``label`` becomes the node's own
-label attribute as well). Edges carry ``label``, the predicate's short name.
+label attribute as well) and ``degree`` (an integer: its edges in the view).
+Edges carry ``label``, the edge kind's name. GEXF nodes also get ``viz:color``
+(the kind's colour from :mod:`kg.graph.kinds`, grey for other kinds) and
+``viz:size`` (growing with the square root of the degree), so Gephi opens the
+file coloured and sized without a layout step.
 
 Determinism: nodes and edges keep the view's order; the GEXF header's
 ``lastmodifieddate`` (networkx writes today's date) is the latest digest day in
@@ -27,6 +34,7 @@ networkx reads the same keys back.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -34,6 +42,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.kinds import BY_NAME
 from kg.support.atomic import atomic_writer
 
 FORMATS = ("gexf", "graphml")
@@ -42,6 +51,9 @@ FORMATS = ("gexf", "graphml")
 OMITTED = frozenset({"card"})
 _RESERVED = frozenset({"", "id", "pid", "start", "end", "viz", "parents", "weight", "type",
                        "key", "networkx_key"})
+#: Fill of nodes whose kind is not in the kinds table.
+OTHER_COLOUR = "#999999"
+Value = str | bool | int | float
 
 
 def write_network(view: nx.MultiDiGraph, path: str | os.PathLike[str],
@@ -52,7 +64,10 @@ def write_network(view: nx.MultiDiGraph, path: str | os.PathLike[str],
     if chosen not in FORMATS:
         raise ValueError(f"unknown network format {chosen!r}; choose one of {', '.join(FORMATS)}")
     if chosen == "gexf":
-        _write_gexf(export_graph(view, unique_edge_ids=False), target, _latest_day(view))
+        graph = export_graph(view, unique_edge_ids=False)
+        for node, data in graph.nodes(data=True):
+            data["viz"] = viz(str(data["kind"]), int(graph.degree(node)))
+        _write_gexf(graph, target, _latest_day(view))
     else:
         graph = export_graph(view, unique_edge_ids=True)
         with atomic_writer(target) as handle:
@@ -61,31 +76,68 @@ def write_network(view: nx.MultiDiGraph, path: str | os.PathLike[str],
 
 
 def export_graph(view: nx.MultiDiGraph, *, unique_edge_ids: bool) -> nx.MultiDiGraph:
-    """A copy of ``view`` with string-only attributes, ``Label`` and (optionally) edge ids."""
-    graph = nx.MultiDiGraph()
+    """A copy of ``view`` with one type per attribute, ``Label``, ``degree``, edge ids."""
+    nodes: list[tuple[str, dict[str, Any]]] = []
     for node, data in view.nodes(data=True):
-        attrs = clean_attributes({k: v for k, v in data.items() if k not in OMITTED})
+        attrs = renamed({k: v for k, v in data.items() if k not in OMITTED})
         attrs.setdefault("label", str(node))
         attrs.setdefault("kind", "")
         attrs["Label"] = attrs["label"]
-        graph.add_node(str(node), **attrs)
+        attrs["degree"] = int(view.degree(node))
+        nodes.append((str(node), attrs))
+    edges: list[tuple[str, str, str, dict[str, Any]]] = []
     for number, (source, target, key, data) in enumerate(view.edges(keys=True, data=True)):
-        attrs = clean_attributes(data)
+        attrs = renamed(data)
         attrs.setdefault("label", str(key))
         edge_key = f"e{number}" if unique_edge_ids else str(key)
-        graph.add_edge(str(source), str(target), key=edge_key, **attrs)
+        edges.append((str(source), str(target), edge_key, attrs))
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from(typed(nodes))
+    typed_edges = typed([(key, attrs) for *_, key, attrs in edges])
+    for (source, target, *_), (key, attrs) in zip(edges, typed_edges, strict=True):
+        graph.add_edge(source, target, key=key, **attrs)
     return graph
 
 
-def clean_attributes(data: Mapping[Any, Any]) -> dict[str, str]:
-    """String keys and values only, special names renamed (see the module docstring)."""
-    clean: dict[str, str] = {}
+def renamed(data: Mapping[Any, Any]) -> dict[str, Any]:
+    """String keys, special names renamed (see the module docstring); values untouched."""
+    clean: dict[str, Any] = {}
     for key, value in data.items():
         name = str(key).strip()
         if name in _RESERVED:
             name = f"attr_{name}" if name else "attr"
-        clean[name] = _text(value)
+        clean[name] = value
     return clean
+
+
+def typed(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Value]]]:
+    """Each column's values as its one type: bool, int, float or str (see the docstring)."""
+    columns: dict[str, set[type]] = {}
+    for _, attrs in items:
+        for name, value in attrs.items():
+            columns.setdefault(name, set()).add(_kind(value))
+    return [(item, {name: _as(columns[name], value) for name, value in attrs.items()})
+            for item, attrs in items]
+
+
+def _kind(value: Any) -> type:
+    if isinstance(value, bool):
+        return bool
+    if isinstance(value, int):
+        return int
+    if isinstance(value, float) and math.isfinite(value):
+        return float
+    return str
+
+
+def _as(kinds: set[type], value: Any) -> Value:
+    if kinds == {bool}:
+        return bool(value)
+    if kinds == {int}:
+        return int(value)
+    if kinds <= {int, float}:
+        return float(value)
+    return _text(value)
 
 
 def _text(value: Any) -> str:
@@ -99,10 +151,18 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def viz(kind: str, degree: int) -> dict[str, Any]:
+    """GEXF ``viz`` data: the kind's colour and a size that grows with the degree."""
+    colour = BY_NAME[kind].colour if kind in BY_NAME else OTHER_COLOUR
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return {"color": {"r": red, "g": green, "b": blue, "a": 1.0},
+            "size": round(4.0 + 2.0 * math.sqrt(degree), 2)}
+
+
 def _latest_day(view: nx.MultiDiGraph) -> str | None:
     """The latest day any paper was featured (digests are dated; files are not)."""
-    days = [day for _, d in view.nodes(data=True) if d.get("kind") == "paper"
-            for day in str(d.get("days") or "").split(", ") if day]
+    days = [str(day) for _, d in view.nodes(data=True) if d.get("kind") == "paper"
+            for day in d.get("days") or ()]
     return max(days) if days else None
 
 

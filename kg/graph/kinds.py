@@ -51,3 +51,32 @@ def plural(name: str, count: int = 2) -> str:
     if count == 1:
         return name
     return BY_NAME[name].plural if name in BY_NAME else f"{name}s"
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeKind:
+    """A relation drawn as an edge: the label views show and the predicate it stands for."""
+
+    name: str
+    predicate: ox.NamedNode
+
+
+#: Edges between entities, in query order. The name is the predicate's local name.
+AUTHOR = EdgeKind("creator", v.CREATOR)
+TASK = EdgeKind("subject", v.SUBJECT)
+REPOSITORY = EdgeKind("hasRepository", v.HAS_REPOSITORY)
+MODEL = EdgeKind("hasModel", v.HAS_MODEL)
+DATASET = EdgeKind("hasDataset", v.HAS_DATASET)
+SPACE = EdgeKind("hasSpace", v.HAS_SPACE)
+COLLECTION = EdgeKind("hasCollection", v.HAS_COLLECTION)
+ACCOUNT = EdgeKind("mentionsAccount", v.MENTIONS_ACCOUNT)
+PAGE = EdgeKind("page", v.PAGE)
+OWNER = EdgeKind("has_owner", v.HAS_OWNER)
+#: A paper to the digest day that featured it (drawn only when days are nodes).
+FEATURED = EdgeKind("isPartOf", v.IS_PART_OF)
+EDGE_KINDS: tuple[EdgeKind, ...] = (AUTHOR, TASK, REPOSITORY, MODEL, DATASET, SPACE,
+                                    COLLECTION, ACCOUNT, PAGE, OWNER)
+EDGE_BY_PREDICATE: dict[str, EdgeKind] = {edge.predicate.value: edge for edge in EDGE_KINDS}
+#: Edge names that make a paper "with code" / "with Hugging Face artefacts".
+CODE_EDGES: frozenset[str] = frozenset({REPOSITORY.name})
+HF_EDGES: frozenset[str] = frozenset({MODEL.name, DATASET.name, SPACE.name, COLLECTION.name})

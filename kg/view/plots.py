@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from kg.graph.kinds import AUTHOR, CODE_EDGES, HF_EDGES
 from kg.support.atomic import atomic_writer
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ _RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
-_CODE = frozenset({"hasRepository"})
-_HF = frozenset({"hasModel", "hasDataset", "hasSpace", "hasCollection"})
 #: Months without any paper (no digests) break the line instead of reading as zero.
 _GAP = float("nan")
 
@@ -127,17 +126,15 @@ class Paper:
 
 
 def _papers(view: nx.MultiDiGraph) -> list[Paper]:
-    """Papers in node order, tasks and links read from edges (labels may hold commas)."""
+    """Papers in node order: days and tasks from the node, code and HF links from edges."""
     papers = []
     for node, data in view.nodes(data=True):
         if data.get("kind") != "paper":
             continue
-        out = [(view.nodes[target], label) for _, target, label
-               in view.out_edges(node, data="label")]
-        labels = {label for _, label in out}
-        tasks = sorted(attrs.get("label", "") for attrs, label in out if label == "subject")
-        days = sorted(day for day in data.get("days", "").split(", ") if day)
-        papers.append(Paper(days, tasks, bool(labels & _CODE), bool(labels & _HF)))
+        labels = {label for *_, label in view.out_edges(node, data="label")}
+        tasks = sorted(data.get("tasks", ()))
+        days = sorted(data.get("days", ()))
+        papers.append(Paper(days, tasks, bool(labels & CODE_EDGES), bool(labels & HF_EDGES)))
     return papers
 
 
@@ -250,7 +247,7 @@ def _percent(papers: list[Paper], has: Callable[[Paper], bool]) -> float:
 
 
 def _top_authors(fig: Figure, view: nx.MultiDiGraph, top: int) -> None:
-    counts = [(sum(1 for _, _, label in view.in_edges(n, data="label") if label == "creator"),
+    counts = [(sum(1 for _, _, label in view.in_edges(n, data="label") if label == AUTHOR.name),
                d.get("label", n)) for n, d in view.nodes(data=True) if d.get("kind") == "person"]
     counts.sort(key=lambda c: (-c[0], c[1].casefold()))
     leaders = counts[:top][::-1]  # barh draws bottom-up: the top author goes last

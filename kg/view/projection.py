@@ -2,26 +2,26 @@
 
 Entities become nodes (papers, people, tasks, repositories, Hugging Face items,
 accounts, web pages; digest days optionally), relations become typed edges
-labelled with the predicate's short name, and every attribute is a plain string
-so GEXF and GraphML writers accept it. Auxiliary nodes (authorships, entries,
-source files, the VoID description) are folded into attributes, not drawn.
+labelled with the name of their edge kind (:data:`kg.graph.kinds.EDGE_KINDS`).
+Attributes are strings, except the lists a paper has (authors, tasks, days),
+which stay tuples: a writer that needs one string (GEXF, GraphML) joins them,
+so a label holding a comma is never split apart again. Auxiliary nodes
+(authorships, entries, source files, the VoID description) are folded into
+attributes, not drawn. The graph attribute ``days`` lists every digest day the
+graph holds, including days whose digest had no rows (no paper links to those).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
-from kg.graph.kinds import BY_CLASS, KINDS
+from kg.graph.kinds import BY_CLASS, EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS, TASK
 from kg.graph.store import GraphStore
-
-#: Node kind of each class (order matters only for nodes with several classes).
-#: Predicates drawn as edges between entities.
-EDGE_PREDICATES = (v.CREATOR, v.SUBJECT, v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
-                   v.HAS_SPACE, v.HAS_COLLECTION, v.MENTIONS_ACCOUNT, v.PAGE, v.HAS_OWNER)
 
 _TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
 _LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
@@ -31,6 +31,7 @@ _AUTHORS = """SELECT ?paper ?name ?pos WHERE { ?paper prov:qualifiedAttribution 
   ?a prov:agent ?person ; pkg:authorPosition ?pos . ?person schema:name ?name }"""
 _FEATURED = """SELECT ?paper ?day ?date WHERE { ?entry schema:about ?paper ;
   schema:isPartOf ?day . ?day schema:datePublished ?date }"""
+_DAYS = "SELECT DISTINCT ?date WHERE { ?day rdf:type %s ; schema:datePublished ?date }"
 
 
 def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -45,8 +46,9 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
     """Project the store onto a networkx multigraph (node id = IRI string).
 
     Node attributes: ``kind``, ``label``, ``url`` and ``card`` (a plain-text
-    summary for hover cards); papers also get ``arxiv``, ``authors``, ``tasks``,
-    ``days`` and ``first_day``. Edge attributes: ``label`` (predicate short name).
+    summary for hover cards); papers also get ``arxiv``, ``authors``, ``tasks`` and
+    ``days`` (tuples of strings) and ``first_day``. Edge attributes: ``label`` (the
+    edge kind's name). Graph attribute: ``days``, every digest day (sorted tuple).
     With ``days`` the digest days are nodes too, linked from the papers they featured.
     """
     store = graph.store
@@ -66,23 +68,25 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
         featured[row["paper"].value].add(row["date"].value)
         day_nodes[row["paper"].value].add(row["day"].value)
 
-    edges = sorted((row["s"].value, _short(row["p"].value), row["o"].value)
-                   for row in _rows(store, _EDGES % _values(EDGE_PREDICATES)))
+    predicates = tuple(edge.predicate for edge in EDGE_KINDS)
+    edges = sorted((row["s"].value, EDGE_BY_PREDICATE[row["p"].value].name, row["o"].value)
+                   for row in _rows(store, _EDGES % _values(predicates)))
     tasks: dict[str, list[str]] = defaultdict(list)
     for source, label, target in edges:
-        if label == "subject":
+        if label == TASK.name:
             tasks[source].append(labels.get(target, target))
 
-    view = nx.MultiDiGraph()
+    view = nx.MultiDiGraph(days=tuple(sorted(row["date"].value
+                                             for row in _rows(store, _DAYS % v.DIGEST_ISSUE))))
     for node in sorted(kinds):
         kind = kinds[node]
-        attrs = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
-                 "url": urls.get(node, "")}
+        attrs: dict[str, Any] = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
+                                 "url": urls.get(node, "")}
         if kind == "paper":
-            names = [name for _, name in sorted(authors[node])]
-            on = sorted(featured[node])
-            attrs.update(arxiv=node.rsplit("/paper/", 1)[-1], authors=", ".join(names),
-                         tasks=", ".join(sorted(tasks[node])), days=", ".join(on),
+            on = tuple(sorted(featured[node]))
+            attrs.update(arxiv=node.rsplit("/paper/", 1)[-1],
+                         authors=tuple(name for _, name in sorted(authors[node])),
+                         tasks=tuple(sorted(tasks[node])), days=on,
                          first_day=on[0] if on else "")
         attrs["card"] = _card(attrs)
         view.add_node(node, **attrs)
@@ -93,23 +97,18 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
         for paper in sorted(day_nodes):
             for day in sorted(day_nodes[paper]):
                 if paper in kinds and day in kinds:
-                    view.add_edge(paper, day, key="isPartOf", label="isPartOf")
+                    view.add_edge(paper, day, key=FEATURED.name, label=FEATURED.name)
     return view
 
 
-def _short(iri: str) -> str:
-    """The predicate's short name: the part after the last '#' or '/'."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
-def _card(attrs: dict[str, str]) -> str:
+def _card(attrs: dict[str, Any]) -> str:
     """Plain-text hover card; the renderer escapes it, so it may hold anything."""
     lines = [attrs["label"], attrs["kind"]]
     if attrs["kind"] == "paper":
         lines = [attrs["label"], f"arXiv:{attrs['arxiv']}"]
         for field in ("authors", "tasks", "days"):
             if attrs[field]:
-                lines.append(f"{field.capitalize()}: {attrs[field]}")
+                lines.append(f"{field.capitalize()}: {', '.join(attrs[field])}")
     if attrs["url"]:
         lines.append(attrs["url"])
     return "\n".join(lines)

@@ -35,12 +35,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.kinds import HF_KINDS
+from kg.graph.kinds import AUTHOR, CODE_EDGES, HF_EDGES, HF_KINDS, TASK
 
-#: Kinds counted together as Hugging Face items.
-#: Edge labels that make a paper "with code" / "with HF artefacts".
-CODE_EDGES = frozenset({"hasRepository"})
-HF_EDGES = frozenset({"hasModel", "hasDataset", "hasSpace", "hasCollection"})
 #: Fixed seed: community detection must give the same answer every run.
 SEED = 0
 #: How many communities and components are described in detail.
@@ -94,10 +90,16 @@ def _papers_of(view: nx.MultiDiGraph) -> dict[str, set[str]]:
 
 
 def _paper_summary(view: nx.MultiDiGraph) -> Stats:
-    """Papers, digest days, and how many papers link code or HF artefacts."""
+    """Papers, digest days, and how many papers link code or HF artefacts.
+
+    The days are those of the graph (as ``kg build`` and ``kg status`` count them),
+    including digests without rows; a hand-built view without that list falls back
+    to the days its papers were featured on.
+    """
     papers = [n for n, d in view.nodes(data=True) if d.get("kind") == "paper"]
     labels = {n: {d.get("label") for *_, d in view.out_edges(n, data=True)} for n in papers}
-    days = sorted({day for n in papers for day in _split(view.nodes[n].get("days", ""))})
+    featured = {day for n in papers for day in view.nodes[n].get("days", ())}
+    days = sorted(view.graph.get("days", featured))
     return {
         "total": len(papers),
         "with_code": sum(1 for n in papers if labels[n] & CODE_EDGES),
@@ -106,10 +108,6 @@ def _paper_summary(view: nx.MultiDiGraph) -> Stats:
         "first_day": days[0] if days else "",
         "last_day": days[-1] if days else "",
     }
-
-
-def _split(joined: str) -> list[str]:
-    return [part for part in joined.split(", ") if part]
 
 
 def _top(view: nx.MultiDiGraph, papers_of: dict[str, set[str]], kinds: tuple[str, ...],
@@ -134,7 +132,7 @@ def _coauthor_pairs(view: nx.MultiDiGraph, top: int) -> list[Stats]:
         if data.get("kind") != "paper":
             continue
         people = sorted({t for _, t, label in view.out_edges(node, data="label")
-                         if label == "creator"})
+                         if label == AUTHOR.name})
         shared.update(combinations(people, 2))
     label = {pair_node: view.nodes[pair_node].get("label", pair_node)
              for pair in shared for pair_node in pair}
@@ -225,7 +223,7 @@ def _describe_group(view: nx.MultiDiGraph, group: set[str], papers_of: dict[str,
     tasks: Counter[str] = Counter()
     for paper in papers:
         tasks.update(view.nodes[t].get("label", t) for _, t, label
-                     in view.out_edges(paper, data="label") if label == "subject")
+                     in view.out_edges(paper, data="label") if label == TASK.name)
     authors = [(len(papers_of.get(n, set()) & papers), view.nodes[n].get("label", n), n)
                for n in group if view.nodes[n].get("kind") == "person"]
     authors.sort(key=lambda a: (-a[0], a[1].casefold(), a[2]))
