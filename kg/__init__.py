@@ -41,4 +41,6 @@ __version__ = "0.1.0"
 
 def build_graph(inputs: Inputs, *, base: str = DEFAULT_BASE) -> rdflib.Graph:
     """Build the graph of the given digests and return it as an ``rdflib.Graph``."""
-    return build(inputs, base=base).store.to_rdflib()
+    store = build(inputs, base=base).store
+    assert store is not None  # an in-memory build always returns its store
+    return store.to_rdflib()

@@ -91,7 +91,7 @@ def export_graph(view: nx.MultiDiGraph, *, unique_edge_ids: bool) -> nx.MultiDiG
         attrs.setdefault("label", str(key))
         edge_key = f"e{number}" if unique_edge_ids else str(key)
         edges.append((str(source), str(target), edge_key, attrs))
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.add_nodes_from(typed(nodes))
     typed_edges = typed([(key, attrs) for *_, key, attrs in edges])
     for (source, target, *_), (key, attrs) in zip(edges, typed_edges, strict=True):

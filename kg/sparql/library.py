@@ -124,10 +124,11 @@ class LibraryQuery:
                     f"parameter {name!r} must be given as a string, got {type(value).__name__}"
                 )
             literal = str(Literal(param.check(value)))
-            text = _values_clause(name).sub(
-                lambda match, lit=literal: f"{match.group('head')}{lit}{match.group('tail')}",
-                text,
-            )
+
+            def fill(match: re.Match[str], lit: str = literal) -> str:
+                return f"{match.group('head')}{lit}{match.group('tail')}"
+
+            text = _values_clause(name).sub(fill, text)
         return text
 
 

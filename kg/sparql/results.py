@@ -92,7 +92,7 @@ def render(
                 f"CONSTRUCT/DESCRIBE results are graphs; write them as "
                 f"{' or '.join(GRAPH_FORMATS)} (or table/markdown), not {fmt}."
             )
-        return to_oxigraph_results(outcome).serialize(format=RESULT_FORMATS[fmt])
+        return _written(to_oxigraph_results(outcome).serialize(format=RESULT_FORMATS[fmt]))
     if fmt in GRAPH_FORMATS:
         if outcome.kind != "graph":
             raise FormatError(
@@ -157,11 +157,17 @@ def serialize_graph(
     """Turtle (with the used prefixes) or N-Triples, triples sorted for stable output."""
     ordered = sorted(triples, key=triple_key)
     if fmt == "ntriples":
-        return ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES)
+        return _written(ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES))
     if fmt != "turtle":
         raise FormatError(f"graphs are written as turtle or ntriples, not {fmt!r}.")
     used = _used_prefixes(ordered, prefixes or {})
-    return ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=used)
+    return _written(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=used))
+
+
+def _written(data: bytes | None) -> bytes:
+    """pyoxigraph's serializers return bytes when given no output (None only with one)."""
+    assert data is not None
+    return data
 
 
 def _used_prefixes(triples: Sequence[ox.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:

@@ -131,7 +131,7 @@ def _papers(view: nx.MultiDiGraph) -> list[Paper]:
     for node, data in view.nodes(data=True):
         if data.get("kind") != "paper":
             continue
-        labels = {label for *_, label in view.out_edges(node, data="label")}
+        labels = {d.get("label") for *_, d in view.out_edges(node, data=True)}
         tasks = sorted(data.get("tasks", ()))
         days = sorted(data.get("days", ()))
         papers.append(Paper(days, tasks, bool(labels & CODE_EDGES), bool(labels & HF_EDGES)))
@@ -247,14 +247,14 @@ def _percent(papers: list[Paper], has: Callable[[Paper], bool]) -> float:
 
 
 def _top_authors(fig: Figure, view: nx.MultiDiGraph, top: int) -> None:
-    counts = [(sum(1 for _, _, label in view.in_edges(n, data="label") if label == AUTHOR.name),
+    counts = [(sum(1 for *_, e in view.in_edges(n, data=True) if e.get("label") == AUTHOR.name),
                d.get("label", n)) for n, d in view.nodes(data=True) if d.get("kind") == "person"]
     counts.sort(key=lambda c: (-c[0], c[1].casefold()))
     leaders = counts[:top][::-1]  # barh draws bottom-up: the top author goes last
     ax = fig.add_subplot()
     ax.barh(range(len(leaders)), [c for c, _ in leaders], color="#4c72b0")
     ax.set_yticks(range(len(leaders)), [label for _, label in leaders])
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     _titles(ax, f"The {len(leaders)} most prolific authors", "", not leaders)
     ax.set_xlabel("papers")
 
@@ -264,7 +264,16 @@ def _month_axis(ax: Any, months: list[str]) -> None:
     step = max(1, -(-len(months) // 12))
     ticks = list(range(0, len(months), step))
     ax.set_xticks(ticks, [months[i] for i in ticks], rotation=45, ha="right")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.yaxis)
+
+
+def _integer_ticks(axis: Any) -> None:
+    """Whole-number ticks only (counts of papers), keeping matplotlib's automatic spacing."""
+    from matplotlib.ticker import MaxNLocator
+
+    locator = axis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # the default AutoLocator is one
+    locator.set_params(integer=True)
 
 
 def _titles(ax: Any, title: str, ylabel: str, empty: bool) -> None:

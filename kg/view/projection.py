@@ -35,7 +35,9 @@ _DAYS = "SELECT DISTINCT ?date WHERE { ?day rdf:type %s ; schema:datePublished ?
 
 
 def _rows(store: ox.Store, query: str) -> ox.QuerySolutions:
-    return store.query(query, prefixes=v.PREFIXES)
+    rows = store.query(query, prefixes=v.PREFIXES)
+    assert isinstance(rows, ox.QuerySolutions)  # every query here is a SELECT
+    return rows
 
 
 def _values(terms: tuple[ox.NamedNode, ...]) -> str:
@@ -76,7 +78,7 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
         if label == TASK.name:
             tasks[source].append(labels.get(target, target))
 
-    view = nx.MultiDiGraph(days=tuple(sorted(row["date"].value
+    view: nx.MultiDiGraph[str] = nx.MultiDiGraph(days=tuple(sorted(row["date"].value
                                              for row in _rows(store, _DAYS % v.DIGEST_ISSUE))))
     for node in sorted(kinds):
         kind = kinds[node]

@@ -131,8 +131,8 @@ def _coauthor_pairs(view: nx.MultiDiGraph, top: int) -> list[Stats]:
     for node, data in view.nodes(data=True):
         if data.get("kind") != "paper":
             continue
-        people = sorted({t for _, t, label in view.out_edges(node, data="label")
-                         if label == AUTHOR.name})
+        people = sorted({t for _, t, d in view.out_edges(node, data=True)
+                         if d.get("label") == AUTHOR.name})
         shared.update(combinations(people, 2))
     label = {pair_node: view.nodes[pair_node].get("label", pair_node)
              for pair in shared for pair_node in pair}
@@ -145,7 +145,7 @@ def _coauthor_pairs(view: nx.MultiDiGraph, top: int) -> list[Stats]:
 
 def entity_graph(view: nx.MultiDiGraph) -> nx.Graph:
     """The undirected simple graph of the view without digest-day nodes."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(n for n, d in view.nodes(data=True) if d.get("kind") != "day")
     graph.add_edges_from((u, v) for u, v in view.edges() if u in graph and v in graph)
     return graph
@@ -205,7 +205,7 @@ def _fold_leaves(graph: nx.Graph) -> tuple[nx.Graph, dict[str, str]]:
     """Fold each degree-1 node into its neighbour (a self-loop keeps the degree)."""
     owner = {node: next(iter(graph[node])) for node in graph
              if graph.degree(node) == 1 and graph.degree(next(iter(graph[node]))) > 1}
-    folded = nx.Graph()
+    folded: nx.Graph[str] = nx.Graph()
     folded.add_nodes_from(n for n in graph if n not in owner)
     for u, v in graph.edges():
         if u in owner or v in owner:
@@ -222,8 +222,8 @@ def _describe_group(view: nx.MultiDiGraph, group: set[str], papers_of: dict[str,
     papers = {n for n in group if _is_paper(view, n)}
     tasks: Counter[str] = Counter()
     for paper in papers:
-        tasks.update(view.nodes[t].get("label", t) for _, t, label
-                     in view.out_edges(paper, data="label") if label == TASK.name)
+        tasks.update(view.nodes[t].get("label", t) for _, t, d
+                     in view.out_edges(paper, data=True) if d.get("label") == TASK.name)
     authors = [(len(papers_of.get(n, set()) & papers), view.nodes[n].get("label", n), n)
                for n in group if view.nodes[n].get("kind") == "person"]
     authors.sort(key=lambda a: (-a[0], a[1].casefold(), a[2]))
