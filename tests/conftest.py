@@ -8,9 +8,13 @@ with a message saying so, except under CI, where a missing corpus is an error.
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.cli import run_kg
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "digests"
@@ -41,3 +45,9 @@ def corpus_dir() -> Path:
     path = Path(value or "")
     require((path / "digests").is_dir(), f"KG_CORPUS={value} has no digests/ folder")
     return path
+
+
+@pytest.fixture(scope="session")
+def kg_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the ``kg`` command in a fresh process: ``kg_cli("stats", "-g", out)``."""
+    return run_kg

@@ -3,8 +3,6 @@ the bundled example draws in full, and hostile digest text reaches the page iner
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ import pytest
 import kg
 from kg.view.projection import project
 from tests.browser import chrome, load_graph_page, requested_urls, reset_logs  # noqa: F401
+from tests.cli import run_kg
 from tests.test_html_browser import assert_no_alert, js, severe_console
 
 pytestmark = pytest.mark.browser
@@ -28,15 +27,9 @@ HOSTILE = (
     "[Link](data:text/html,<script>alert(1)</script>) |\n")
 
 
-def kg_cli(*args: str) -> None:
-    done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-
-
 def test_build_page_draws_the_whole_example(chrome: Any, examples_dir: Path,  # noqa: F811
                                             tmp_path: Path) -> None:
-    kg_cli("build", str(examples_dir), "-o", str(tmp_path))
+    run_kg("build", str(examples_dir), "-o", str(tmp_path), ok=True)
     view = project(kg.build([examples_dir]).store)
     reset_logs(chrome)
     load_graph_page(chrome, tmp_path / "graph.html")
@@ -53,7 +46,7 @@ def test_build_page_draws_the_whole_example(chrome: Any, examples_dir: Path,  # 
 def test_hostile_digest_text_runs_nothing(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
     digest = tmp_path / "papers-2025-02-28.md"
     digest.write_text(HOSTILE)
-    kg_cli("build", str(digest), "-o", str(tmp_path / "out"))
+    run_kg("build", str(digest), "-o", str(tmp_path / "out"), ok=True)
     reset_logs(chrome)
     load_graph_page(chrome, tmp_path / "out" / "graph.html")
     assert_no_alert(chrome)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+
+from tests.cli import run_kg as kg
 
 HEADER = ("## Papers for 2025-02-28\n\n| Title | Authors | Summary | Classification | "
           "GitHub URLs | HuggingFace URLs |\n|---|---|---|---|---|---|\n")
@@ -17,12 +17,6 @@ GOOD = ("| [R2-T2: Re-Routing in Test-Time for Multimodal Mixture-of-Experts]"
         "(https://arxiv.org/abs/2502.20395) | Tianyi Zhou | Re-routes experts. | "
         "['Multimodal'] | [Link](https://github.com/tianyi-lab/R2-T2) | N/A |\n")
 BAD_LINK = GOOD.replace("2502.20395", "2502.19634").replace("N/A |\n", "[Link](None) |\n")
-
-
-def kg(*args: str, stdin: str | None = None, cwd: Path | None = None
-       ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], input=stdin, capture_output=True,
-                          text=True, cwd=cwd, timeout=300, check=False)
 
 
 def test_build_writes_turtle_and_prints_a_summary(examples_dir: Path, tmp_path: Path) -> None:

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import run_kg as kg
 from tests.test_push import OxigraphServer, free_port, oxigraph, stop  # noqa: F401
 
 pytestmark = pytest.mark.server
 COUNT = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a fabio:Preprint }"
-
-
-def kg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], input=stdin, capture_output=True,
-                          text=True, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

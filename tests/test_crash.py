@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from kg.engine.workspace import Workspace
+from tests.cli import run_kg
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +40,7 @@ def digest(path: Path) -> str:
 
 
 def kg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          timeout=600, check=False)
+    return run_kg(*args, timeout=600)
 
 
 def kill_after(delay: float, *args: str) -> int | None:

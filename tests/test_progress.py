@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 from kg.support.progress import Progress
 
@@ -34,8 +34,8 @@ def test_silent_when_not_a_terminal() -> None:
     assert stream.getvalue() == ""
 
 
-def test_build_writes_no_progress_into_a_pipe(examples_dir: Path, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "kg", "build", str(examples_dir), "-o",
-                           str(tmp_path), "--no-html"], capture_output=True, text=True,
-                          check=True)
+def test_build_writes_no_progress_into_a_pipe(examples_dir: Path, tmp_path: Path,
+                                              kg_cli: Callable[..., CompletedProcess[str]]
+                                              ) -> None:
+    done = kg_cli("build", str(examples_dir), "-o", str(tmp_path), "--no-html", ok=True)
     assert "\r" not in done.stderr and "reading:" not in done.stderr

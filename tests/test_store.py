@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,15 +11,13 @@ import pytest
 import kg
 from kg.engine.workspace import Workspace
 from kg.graph.store import GraphStore
+from tests.cli import run_kg
 
 NEOBERT_ROW_PREFIX = "| [NeoBERT"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          timeout=300, check=False)
-    assert done.returncode == 0, done.stderr
-    return done
+    return run_kg(*args, ok=True)
 
 
 @pytest.fixture
@@ -100,9 +97,8 @@ def test_store_remembers_its_base(days: Path, tmp_path: Path) -> None:
     run("build", str(days), "-o", str(out), "--base", "https://example.org/kg/")
     graph = Workspace(out).open(read_only=True)
     assert graph.base == "https://example.org/kg/"
-    done = subprocess.run([sys.executable, "-m", "kg", "query", "-g", str(out),
-                           "SELECT ?p WHERE { ?p a fabio:Preprint } ORDER BY ?p LIMIT 1",
-                           "--format", "csv"], capture_output=True, text=True, check=False)
+    done = run_kg("query", "-g", str(out),
+                  "SELECT ?p WHERE { ?p a fabio:Preprint } ORDER BY ?p LIMIT 1", "--format", "csv")
     assert done.stdout.splitlines()[1] == "https://example.org/kg/paper/2502.16944"
 
 
