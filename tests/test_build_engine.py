@@ -1,0 +1,71 @@
+"""kg.engine.build: the one build behind ``kg build`` and ``kg.build()``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.engine.status import status
+from kg.engine.workspace import Workspace
+
+
+def test_in_memory_build_writes_nothing(examples_dir: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = kg.build([examples_dir])
+    assert result.store is not None and len(result.store) > 0
+    assert result.written == []
+    assert list(tmp_path.iterdir()) == []
+    assert result.summary()["papers"] == 8
+
+
+def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path) -> None:
+    result = kg.build([examples_dir], tmp_path, formats=("turtle", "nt"))
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["graph.html", "graph.nt", "graph.ttl", "store", "warnings.log"]
+    assert {p.name for p in result.written} >= {"graph.ttl", "graph.nt", "graph.html"}
+    summary = result.summary()
+    assert (summary["files"], summary["days"], summary["papers"]) == (2, 2, 8)
+    assert summary["warnings"] == len(Workspace(tmp_path).warnings_path.read_text()
+                                      .splitlines())
+
+
+def test_no_store_and_no_html(examples_dir: Path, tmp_path: Path) -> None:
+    kg.build([examples_dir], tmp_path, store=False, html=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "warnings.log"]
+
+
+def test_rebuild_is_byte_identical_and_replaces_the_store(examples_dir: Path,
+                                                          tmp_path: Path) -> None:
+    kg.build([examples_dir / "papers-2025-02-27.md"], tmp_path, html=False)
+    assert status(Workspace(tmp_path).open(read_only=True)).days == ("2025-02-27",)
+    kg.build([examples_dir], tmp_path, html=False)
+    turtle = (tmp_path / "graph.ttl").read_bytes()
+    report = status(Workspace(tmp_path).open(read_only=True))
+    assert report.days == ("2025-02-27", "2025-02-28")
+    kg.build([examples_dir], tmp_path / "again", html=False)
+    assert (tmp_path / "again" / "graph.ttl").read_bytes() == turtle
+
+
+def test_summary_agrees_with_status(examples_dir: Path, tmp_path: Path) -> None:
+    result = kg.build([examples_dir], tmp_path, html=False)
+    report = status(Workspace(tmp_path).open(read_only=True))
+    counts = result.summary()
+    assert len(report.days) == counts["days"]
+    assert {k: report.counts[k] for k in ("papers", "authors", "tasks", "triples")} == {
+        k: counts[k] for k in ("papers", "authors", "tasks", "triples")}
+
+
+def test_bad_base_fails_before_anything_is_written(examples_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="base IRI"):
+        kg.build([examples_dir], tmp_path / "out", base="no-scheme/")
+    assert not (tmp_path / "out").exists()
+
+
+def test_custom_base(examples_dir: Path) -> None:
+    result = kg.build([examples_dir], base="https://example.org/kg/")
+    assert result.store is not None
+    assert b"<https://example.org/kg/paper/2502.19587>" in result.store.serialize(
+        format=kg.graph.store.ox.RdfFormat.N_TRIPLES)
