@@ -9,6 +9,7 @@ break another, so the direction is checked here from the source, not trusted.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -137,3 +138,18 @@ def test_the_cycle_check_sees_module_level_imports_only() -> None:
     source = "import kg.graph.vocab\ndef later():\n    import kg.view.draw\n"
     assert imports(source, known, top_level_only=True) == {"kg.graph.vocab"}
     assert imports(source, known) == {"kg.graph.vocab", "kg.view.draw"}
+
+
+def test_edge_kinds_are_named_after_their_vocabulary_terms(examples_dir: Path) -> None:
+    """Views compare edge names from the table, never strings of their own."""
+    from kg.graph.kinds import EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS
+    from kg.view.projection import project
+
+    for edge in (*EDGE_KINDS, FEATURED):
+        assert edge.name == edge.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    assert len(EDGE_BY_PREDICATE) == len(EDGE_KINDS)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", kind.colour) for kind in KINDS)
+    view = project(kg.build([examples_dir]).store, days=True)
+    labels = {label for *_, label in view.edges(data="label")}
+    assert labels <= {edge.name for edge in (*EDGE_KINDS, FEATURED)}
+    assert {"creator", "subject", "hasRepository", "isPartOf"} <= labels

@@ -78,8 +78,8 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
         if label == TASK.name:
             tasks[source].append(labels.get(target, target))
 
-    view: nx.MultiDiGraph[str] = nx.MultiDiGraph(days=tuple(sorted(row["date"].value
-                                             for row in _rows(store, _DAYS % v.DIGEST_ISSUE))))
+    all_days = tuple(sorted(row["date"].value for row in _rows(store, _DAYS % v.DIGEST_ISSUE)))
+    view: nx.MultiDiGraph[str] = nx.MultiDiGraph(days=all_days)
     for node in sorted(kinds):
         kind = kinds[node]
         attrs: dict[str, Any] = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
