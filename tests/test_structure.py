@@ -153,3 +153,21 @@ def test_edge_kinds_are_named_after_their_vocabulary_terms(examples_dir: Path) -
     labels = {label for *_, label in view.edges(data="label")}
     assert labels <= {edge.name for edge in (*EDGE_KINDS, FEATURED)}
     assert {"creator", "subject", "hasRepository", "isPartOf"} <= labels
+
+
+def test_every_ontology_term_of_ours_is_in_the_vocabulary() -> None:
+    """The other direction of tests/test_graph.py: a ``pkg:`` term declared in
+    ontology/paperkg.ttl but missing from kg.graph.vocab could only be written as a string."""
+    import pyoxigraph as ox
+
+    from kg.graph import vocab
+    from kg.support.resources import ontology_text
+
+    namespace = vocab.NAMESPACES["pkg"]
+    declared = {quad.subject.value
+                for quad in ox.parse(ontology_text(), format=ox.RdfFormat.TURTLE)
+                if quad.predicate == vocab.TYPE and isinstance(quad.subject, ox.NamedNode)
+                and quad.subject.value.startswith(namespace) and quad.subject.value != namespace}
+    terms = {term.value for term in vocab.declared_terms().values()}
+    assert declared - terms == set()
+    assert len(declared) > 5

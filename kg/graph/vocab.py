@@ -73,6 +73,8 @@ HAS_MODEL = _term("pkg", "hasModel")
 HAS_DATASET = _term("pkg", "hasDataset")
 HAS_SPACE = _term("pkg", "hasSpace")
 HAS_COLLECTION = _term("pkg", "hasCollection")
+#: The super-property of the five links above (declared for queries and reasoners).
+HAS_ARTEFACT = _term("pkg", "hasArtefact")
 MENTIONS_ACCOUNT = _term("pkg", "mentionsAccount")
 PAGE = _term("foaf", "page")
 
