@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 warnings under ``--strict``; 2 usage error; 3 an input
 cannot be found or read (a digest, a graph, a query file); 4 an output cannot be
-written; 5 a query or server request failed.
+written; 5 a query or server request failed; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ EXIT_WARNINGS = 1
 EXIT_INPUT = 3
 EXIT_OUTPUT = 4
 EXIT_QUERY = 5
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell convention
 SHOWN_WARNINGS = 50
 DEFAULT_OUTPUT = Path("output")
 
@@ -42,6 +43,9 @@ def user_errors() -> Iterator[None]:
     """Turn the errors users cause into messages and exit codes."""
     try:
         yield
+    except KeyboardInterrupt:
+        fail("interrupted; files already written are complete, nothing was half-written",
+             EXIT_INTERRUPTED)
     except (InputError, StoreError) as exc:
         fail(str(exc), EXIT_INPUT)
     except OSError as exc:

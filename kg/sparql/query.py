@@ -143,9 +143,7 @@ def run_query(
     if timeout is not None and timeout <= 0:
         raise ValueError("timeout must be > 0")
     known = dict(prefixes or {})
-    check_shape(text)
-    if not allow_service:
-        _refuse_service(text)
+    precheck(text, allow_service=allow_service)
     options = _query_options(use_default_graph_as_union, default_graphs, named_graphs)
 
     def evaluate(cancel: threading.Event) -> QueryOutcome:
@@ -306,17 +304,26 @@ class QueryTooComplex(QueryError):
     """Nested or chained beyond what the parser can take without crashing."""
 
 
+def precheck(text: str, *, allow_service: bool = False) -> None:
+    """The checks that need no parser: nesting and chain limits, then (unless allowed)
+    the SERVICE ban.  Cheap and linear, so a server runs them before using a worker."""
+    check_shape(text)
+    if not allow_service:
+        _refuse_service(text)
+
+
 def check_shape(text: str) -> None:
     """Refuse texts nested deeper than :data:`MAX_DEPTH` or with more than
     :data:`MAX_OPERATORS` operators, before the parser can crash on them."""
     depth = deepest = operators = 0
-    deepest_at = 0
+    first_over = 0
     for token in lexer.tokens(lexer.unescape_codepoints(text)):
         if token.kind == lexer.PUNCT:
             if token.text in lexer.OPENERS:
                 depth += 1
-                if depth > deepest:
-                    deepest, deepest_at = depth, token.start
+                deepest = max(deepest, depth)
+                if depth == MAX_DEPTH + 1 and not first_over:
+                    first_over = token.start
             elif token.text in lexer.CLOSERS:
                 depth = max(depth - 1, 0)
             elif token.text in _OPERATOR_PUNCT:
@@ -324,10 +331,10 @@ def check_shape(text: str) -> None:
         elif token.kind == lexer.WORD and token.text.upper() in _PATTERN_WORDS:
             operators += 1
     if deepest > MAX_DEPTH:
-        line, column = _line_col(text, deepest_at) if deepest_at < len(text) else (0, 0)
+        line, column = _line_col(text, min(first_over, len(text)))
         raise QueryTooComplex(
-            f"the query nests brackets {deepest} levels deep (first beyond the limit of "
-            f"{MAX_DEPTH} at line {line}, column {column}); flatten it.",
+            f"the query nests brackets {deepest} levels deep (beyond the limit of "
+            f"{MAX_DEPTH} from line {line}, column {column}); flatten it.",
             line=line, column=column)
     if operators > MAX_OPERATORS:
         raise QueryTooComplex(
