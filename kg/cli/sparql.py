@@ -78,7 +78,7 @@ def query_command(query: str | None, query_file: Path | None, name: str | None,
 
     QUERY is the text itself; or use -f FILE, --name NAME, or standard input.
     """
-    from kg.sparql.query import QueryError
+    from kg.sparql.query import QueryError, StoreDamaged
     from kg.sparql.sandbox import Job, NotAcceptable, run_isolated
 
     if list_only:
@@ -95,6 +95,8 @@ def query_command(query: str | None, query_file: Path | None, name: str | None,
                                   memory_mb=memory_limit or None)
         except NotAcceptable as exc:  # a format that does not fit the result kind
             raise click.UsageError(str(exc)) from None
+        except StoreDamaged as exc:
+            fail(f"{graph_location}: {exc}", EXIT_INPUT)
         except QueryError as exc:
             fail(str(exc), EXIT_QUERY)
     sys.stdout.buffer.write(answer.body)

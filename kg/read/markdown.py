@@ -25,7 +25,7 @@ _SEPARATOR_CELL = re.compile(r":?-+:?")
 _LINK_START = re.compile(r"\[([^\[\]]*)\]\(")
 _READ_MORE = re.compile(r"\(\s*read more on\s", re.IGNORECASE)
 
-MAX_LINE = 4 * 1024 * 1024
+MAX_LINE = 32 * 1024 * 1024
 """Characters in one line; longer lines are skipped with a warning."""
 MAX_CELL = 64 * 1024
 """Characters in one cell; longer cells are cut with a warning (a summary is a few KB;

@@ -6,11 +6,11 @@ a plain-text message, so the handler answers 4xx instead of failing.
 
 from __future__ import annotations
 
+import io
 import socket
 import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from typing import BinaryIO
 
 from kg.sparql.negotiation import CONTENT_TYPES
 
@@ -55,7 +55,7 @@ def content_length(value: str | None) -> int:
     return length
 
 
-def drain(connection: socket.socket, stream: BinaryIO, limit: int,
+def drain(connection: socket.socket, stream: io.BufferedIOBase, limit: int,
            seconds: float = DRAIN_SECONDS) -> None:
     """Read and drop up to ``limit`` bytes, for at most ``seconds`` in total."""
     deadline = time.monotonic() + seconds
@@ -65,7 +65,7 @@ def drain(connection: socket.socket, stream: BinaryIO, limit: int,
         if left <= 0:
             return
         connection.settimeout(left)
-        chunk = stream.read1(min(remaining, 65536))  # type: ignore[attr-defined]
+        chunk = stream.read1(min(remaining, 65536))
         if not chunk:
             return
         remaining -= len(chunk)

@@ -85,6 +85,18 @@ class QueryTimeout(QueryError):
     """The query did not finish within the time limit."""
 
 
+class StoreDamaged(QueryError):
+    """The store's files are damaged (truncated or missing); rebuild it."""
+
+
+_STORAGE_FAULT = re.compile(r"^\s*(?:Corruption|IO error|Invalid argument: Column family)")
+
+
+def is_storage_fault(message: str) -> bool:
+    """Whether an engine error message is RocksDB reporting damaged store files."""
+    return _STORAGE_FAULT.match(message) is not None
+
+
 class QueryBusy(QueryError):
     """All evaluation slots are taken (possibly by abandoned long-running queries)."""
 
@@ -193,9 +205,14 @@ def _evaluate(
         outcome = _materialise(result, max_rows, cancel)
     except SyntaxError as err:
         raise _explain_syntax_error(text, str(err), prefixes) from None
-    except OSError as err:
-        raise QueryError(f"the query failed while reading data: {err}") from None
-    except (RuntimeError, ValueError, TypeError) as err:
+    except (OSError, RuntimeError) as err:
+        if is_storage_fault(str(err)):
+            raise StoreDamaged(f"the store is damaged ({str(err).splitlines()[0][:160]}): "
+                               "rebuild it with kg build") from None
+        if isinstance(err, OSError):
+            raise QueryError(f"the query failed while reading data: {err}") from None
+        raise QueryError(f"the query failed during evaluation: {err}") from None
+    except (ValueError, TypeError) as err:
         raise QueryError(f"the query failed during evaluation: {err}") from None
     return _with_elapsed(outcome, time.monotonic() - started)
 

@@ -42,7 +42,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.sparql.query import QueryBusy, QueryError, QueryTimeout, UpdateRefused
+from kg.sparql.query import (
+    QueryBusy,
+    QueryError,
+    QueryTimeout,
+    StoreDamaged,
+    UpdateRefused,
+    is_storage_fault,
+)
 
 DEFAULT_MEMORY_MB = 1024
 """Address-space cap of one worker: generous for this project's graphs (a worker with
@@ -164,12 +171,16 @@ def worker_main(fd: int) -> None:
             reply = ("error", "memory", "")
         except UpdateRefused as err:
             reply = ("error", "update", str(err))
+        except StoreDamaged as err:
+            reply = ("error", "damaged", str(err))
         except NotAcceptable as err:
             reply = ("error", "format", str(err))
         except QueryError as err:
             reply = ("error", "query", str(err))
-        except OSError as err:
-            reply = ("error", "store", f"the store could not be opened: {err}")
+        except (OSError, RuntimeError) as err:
+            kind = "damaged" if is_storage_fault(str(err)) else "store"
+            reply = ("error", kind, f"the store could not be opened ({err}): rebuild it with "
+                                    "kg build")
         conn.send(reply)
         if reply[1] == "memory":
             return  # a process that hit its cap may be in a bad state: start afresh
@@ -418,6 +429,8 @@ def _raise(kind: str, message: str, memory_mb: int | None) -> Answer:
                             "per query; narrow it or ask for fewer results.")
     if kind == "update":
         raise UpdateRefused(message)
+    if kind in ("damaged", "store"):
+        raise StoreDamaged(message)
     if kind == "format":
         raise NotAcceptable(message)
     raise QueryError(message)

@@ -157,7 +157,8 @@ class SparqlHTTPServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
         return f"http://{shown}:{port}"
 
     def server_close(self) -> None:
@@ -180,7 +181,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         """Apply the socket timeout so a silent client cannot hold a thread forever."""
-        self.timeout = self.server.config.socket_timeout
+        self.timeout = self.server.config.socket_timeout  # type: ignore[misc]
         super().setup()
 
     # --- HTTP methods -----------------------------------------------------------------
