@@ -7,10 +7,13 @@ import concurrent.futures
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyoxigraph as ox
 import pytest
@@ -37,7 +40,7 @@ def numbers(size: int) -> ox.Store:
     return store
 
 
-def post(endpoint: RunningEndpoint, query: str) -> tuple[int, str]:
+def post(endpoint: RunningEndpoint | SimpleNamespace, query: str) -> tuple[int, str]:
     request = urllib.request.Request(endpoint.url, query.encode(),
                                      {"Content-Type": "application/sparql-query"})
     try:
@@ -196,3 +199,47 @@ def test_workers_see_a_store_that_grows(tmp_path: Path) -> None:
         store.store.flush()
         assert '"2"' in pool.run(Job(count), timeout=HANG_GUARD).body.decode()
     store.close()
+
+
+# ------------------------------------------------------- kg serve, all in one run
+
+
+def test_kg_serve_survives_every_reproduction_in_one_run(tmp_path: Path,
+                                                         examples_dir: Path) -> None:
+    built = subprocess.run([sys.executable, "-m", "kg", "build", str(examples_dir), "-o",
+                            str(tmp_path / "out"), "-q"], capture_output=True, text=True,
+                           timeout=300, check=False)
+    assert built.returncode == 0, built.stderr
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "-g", str(tmp_path / "out"), "--port", "0",
+         "--timeout", "3", "--memory-limit", "512"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stderr is not None
+        banner = server.stderr.readline()
+        url = banner.split(" at ", 1)[1].split()[0]
+        endpoint = SimpleNamespace(url=url)
+        attacks = [
+            ("SELECT * WHERE { FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }", {400}),
+            ("PREFIX ex: <http://e/> SELECT * { ?s ex:a\\'b ?o . "
+             "SERVICE <http://127.0.0.1:1/> { ?x ?y ?z } }", {400}),
+            (SQUARING, {500, 503}),  # out of memory or out of time: the query ends
+            ("SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", {200, 500, 503}),
+        ]
+        for query, statuses in attacks:
+            status, text = post(endpoint, query)
+            assert status in statuses, (query[:60], status, text)
+        with concurrent.futures.ThreadPoolExecutor(2) as heavy:
+            running = [heavy.submit(post, endpoint, CARTESIAN) for _ in range(2)]
+            # Both workers are busy until the hard kill at 3 s; the cheap query waits
+            # in the queue for the first freed worker instead of getting a 503.
+            status, text = post(endpoint, CHEAP)
+            assert status == 200, text
+            assert [f.result()[0] for f in running] == [503, 503]
+        with concurrent.futures.ThreadPoolExecutor(200) as clients:
+            answers = list(clients.map(lambda _: post(endpoint, CHEAP), range(200)))
+        assert [status for status, _ in answers] == [200] * 200
+        assert server.poll() is None
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(30)

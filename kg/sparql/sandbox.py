@@ -52,8 +52,8 @@ from kg.sparql.query import (
 )
 
 DEFAULT_MEMORY_MB = 1024
-"""Address-space cap of one worker: generous for this project's graphs (a worker with
-the corpus store open uses about 300 MB) and far under a laptop's memory."""
+"""Memory one query may use: address space a worker may take beyond what it holds with
+the store open.  Generous for this project's graphs, far under a laptop's memory."""
 
 _START_TIMEOUT = 60.0
 
@@ -152,10 +152,11 @@ def worker_main(fd: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
     conn = multiprocessing.connection.Connection(fd)
     handle, memory_bytes = conn.recv()
-    if memory_bytes:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     store: ox.Store | None = None
     opened: StoreHandle | None = None
+    with contextlib.suppress(OSError, RuntimeError):  # reported with the first query
+        store, opened = handle.open(), handle
+    _cap(memory_bytes)
     conn.send(("ready",))
     while True:
         try:
@@ -165,7 +166,9 @@ def worker_main(fd: int) -> None:
         try:
             if store is None or opened != handle:
                 store, opened = None, None
+                _cap(None)
                 store, opened = handle.open(), handle
+                _cap(memory_bytes)
             reply: tuple[Any, ...] = ("ok", _answer(store, job))
         except MemoryError:
             reply = ("error", "memory", "")
@@ -184,6 +187,35 @@ def worker_main(fd: int) -> None:
         conn.send(reply)
         if reply[1] == "memory":
             return  # a process that hit its cap may be in a bad state: start afresh
+
+
+def _cap(memory_bytes: int | None) -> None:
+    """Let queries use ``memory_bytes`` of address space beyond what the process holds.
+
+    Only the soft limit is set, so the worker can lift it to reopen the store (RocksDB
+    reserves some 400 MB of address space per open store); a query cannot lift it.
+    ``None`` lifts the cap.
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if memory_bytes is None:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+        return
+    limit = _address_space() + memory_bytes
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _address_space() -> int:
+    """This process's current virtual memory size (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def _answer(store: ox.Store, job: Job) -> Answer:
@@ -308,6 +340,7 @@ class WorkerPool:
         self.size = max(size, 1)
         self.memory_mb = memory_mb
         self._idle.extend(self._spawn() for _ in range(self.size))
+        self._spare: _Worker | None = self._spawn()
 
     def _spawn(self) -> _Worker:
         return _Worker(self._source(), self._memory)
@@ -315,13 +348,13 @@ class WorkerPool:
     # --- running one query ------------------------------------------------------------
 
     def run(self, job: Job, *, client: str = "", timeout: float | None = None) -> Answer:
-        """Answer ``job`` within ``timeout`` seconds (queueing included)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        worker = self._acquire(client, deadline)
+        """Answer ``job``: wait for a worker at most twice ``timeout`` (every busy worker
+        is freed within one), then give it at most ``timeout`` seconds (it is killed then)."""
+        started = time.monotonic()
+        worker = self._acquire(client, None if timeout is None else started + 2 * timeout)
         healthy = False
         try:
-            left = None if deadline is None else max(deadline - time.monotonic(), 0.001)
-            reply = worker.ask(job, self._source(), left, timeout)
+            reply = worker.ask(job, self._source(), timeout, timeout)
             healthy = worker.alive()
         finally:
             self._release(client, worker, healthy)
@@ -386,12 +419,19 @@ class WorkerPool:
                 self._dispatch()
                 return
         worker.kill()
-        if not self._closed:
-            threading.Thread(target=self._replace, name="paperkg-worker-spawn",
-                             daemon=True).start()
+        with self._lock:
+            if self._closed:
+                return
+            if self._spare is not None:  # the warm spare takes the slot at once
+                self._idle.append(self._spare)
+                self._spare = None
+                self._dispatch()
+        threading.Thread(target=self._replace, name="paperkg-worker-spawn",
+                         daemon=True).start()
 
     def _replace(self) -> None:
-        """Start a worker for one that was killed or died, then hand it out."""
+        """Start a worker for one that was killed or died: it becomes the spare, or takes
+        the free slot if the spare is already in use."""
         while not self._closed:
             try:
                 fresh = self._spawn()
@@ -403,15 +443,20 @@ class WorkerPool:
         with self._lock:
             if self._closed:
                 fresh.kill()
-                return
-            self._idle.append(fresh)
-            self._dispatch()
+            elif self._spare is None:
+                self._spare = fresh
+            else:
+                self._idle.append(fresh)
+                self._dispatch()
 
     def close(self) -> None:
         """Kill every worker (idle ones now; busy ones when their request returns)."""
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            if self._spare is not None:
+                idle.append(self._spare)
+                self._spare = None
             self._lock.notify_all()
         for worker in idle:
             worker.kill()
