@@ -243,3 +243,29 @@ def test_kg_serve_survives_every_reproduction_in_one_run(tmp_path: Path,
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(30)
+
+
+def test_workers_end_when_their_parent_is_killed() -> None:
+    code = (
+        "import pyoxigraph as ox\n"
+        "from kg.sparql.sandbox import Job, WorkerPool, snapshot\n"
+        "store = ox.Store()\n"
+        "store.extend(ox.Quad(ox.NamedNode(f'http://e/s{i}'), ox.NamedNode('http://e/p'),"
+        " ox.Literal(str(i))) for i in range(1000))\n"
+        "pool = WorkerPool(snapshot(store), 1)\n"
+        "print(pool._idle[0].process.pid, flush=True)\n"
+        f"pool.run(Job({CARTESIAN!r}), timeout=600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    parent.kill()  # SIGKILL: no clean-up code runs in the parent
+    parent.wait(HANG_GUARD)
+    for _ in range(HANG_GUARD * 10):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        threading.Event().wait(0.1)
+    os.kill(worker, signal.SIGKILL)
+    pytest.fail("the worker outlived its killed parent")

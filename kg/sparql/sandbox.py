@@ -150,6 +150,7 @@ def worker_main(fd: int) -> None:
     """The worker process: take the cap, then loop over (job, handle) messages and answer
     each with ("ok", Answer) or ("error", kind, text)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     conn = multiprocessing.connection.Connection(fd)
     handle, memory_bytes = conn.recv()
     store: ox.Store | None = None
@@ -187,6 +188,14 @@ def worker_main(fd: int) -> None:
         conn.send(reply)
         if reply[1] == "memory":
             return  # a process that hit its cap may be in a bad state: start afresh
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (even killed with SIGKILL), instead of
+    finishing a long query for nobody."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _cap(memory_bytes: int | None) -> None:
