@@ -32,10 +32,12 @@ Why this module exists instead of calling ``Store.query`` directly:
     counting abandoned ones until they really finish; extra queries get
     :class:`QueryBusy` immediately.
 
-  What is **not** bounded: a single blocking evaluation step (``ORDER BY``, ``GROUP BY``,
-  a huge join before the first solution, ``COUNT(*)`` over a cross product) keeps one CPU
-  busy inside pyoxigraph until it completes, even after the caller gave up; and its
-  memory use.  ``slots`` limits how many of those can pile up.
+  What is **not** bounded in this process: a single blocking evaluation step
+  (``ORDER BY``, ``GROUP BY``, ``COUNT(*)`` over a cross product) keeps one CPU busy
+  inside pyoxigraph until it completes, and its memory use.  Untrusted queries therefore
+  go through :mod:`kg.sparql.sandbox`, which runs them in worker processes with a memory
+  cap and kills them at the time cap; :func:`precheck` refuses texts that would crash
+  the parser before any of that.
 """
 
 from __future__ import annotations
