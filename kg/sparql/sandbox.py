@@ -56,6 +56,7 @@ DEFAULT_MEMORY_MB = 1024
 the store open.  Generous for this project's graphs, far under a laptop's memory."""
 
 _START_TIMEOUT = 60.0
+_MAX_REMEMBERED_CLIENTS = 4096
 
 
 class WorkerCrashed(QueryError):
@@ -408,6 +409,8 @@ class WorkerPool:
                                                        self._last_served.get(c, -1),
                                                        self._waiting[c][0].order))
             self._last_served[client] = next(self._order)
+            if len(self._last_served) > _MAX_REMEMBERED_CLIENTS:
+                self._forget_idle_clients()
             queue = self._waiting[client]
             ticket = queue.popleft()
             if not queue:
@@ -415,6 +418,12 @@ class WorkerPool:
             ticket.worker = self._idle.pop()
             self._running[client] = self._running.get(client, 0) + 1
         self._lock.notify_all()
+
+    def _forget_idle_clients(self) -> None:
+        """Keep the round-robin memory bounded: drop clients with nothing queued or running."""
+        for known in list(self._last_served):
+            if known not in self._waiting and known not in self._running:
+                del self._last_served[known]
 
     def _release(self, client: str, worker: _Worker, healthy: bool) -> None:
         with self._lock:
