@@ -9,12 +9,13 @@ from __future__ import annotations
 import click
 
 from kg.cli.build import build_command
+from kg.cli.common import Commands
 from kg.cli.sparql import push_command, query_command, serve_command
 from kg.cli.store import add_command, export_command, status_command
 from kg.cli.view import html_command, stats_command
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="paperkg", prog_name="kg")
 def main() -> None:
     """Build knowledge graphs from daily ML-paper digests."""

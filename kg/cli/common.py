@@ -2,11 +2,12 @@
 
 Exit codes: 0 success; 1 warnings under ``--strict``; 2 usage error; 3 an input
 cannot be found or read (a digest, a graph, a query file); 4 an output cannot be
-written; 5 a query or server request failed.
+written; 5 a query or server request failed; 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,11 +21,13 @@ from kg.engine.workspace import Workspace, open_graph
 from kg.graph.store import GraphStore, StoreError
 from kg.read.sources import InputError
 from kg.records import Diagnostic
+from kg.sparql.query import is_storage_fault
 
 EXIT_WARNINGS = 1
 EXIT_INPUT = 3
 EXIT_OUTPUT = 4
 EXIT_QUERY = 5
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell convention
 SHOWN_WARNINGS = 50
 DEFAULT_OUTPUT = Path("output")
 
@@ -42,11 +45,63 @@ def user_errors() -> Iterator[None]:
     """Turn the errors users cause into messages and exit codes."""
     try:
         yield
-    except (InputError, StoreError) as exc:
+    except KeyboardInterrupt:
+        fail("interrupted; files already written are complete, nothing was half-written",
+             EXIT_INTERRUPTED)
+    except InputError as exc:
         fail(str(exc), EXIT_INPUT)
-    except OSError as exc:
-        where = f" {exc.filename}" if exc.filename else ""
+    except StoreError as exc:
+        message = str(exc)
+        if ": IO error" in message or ": Corruption" in message:  # a store's files are bad
+            message += "; the store is damaged: rebuild it with kg build"
+        fail(message, EXIT_INPUT)
+    except (RuntimeError, OSError) as exc:
+        damaged = damaged_store_message(exc)
+        if damaged is not None:
+            fail(damaged, EXIT_INPUT)
+        if isinstance(exc, RuntimeError):
+            raise
+
+        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
         fail(f"cannot write{where}: {exc.strerror or exc}", EXIT_OUTPUT)
+
+
+_STORE_FILE = re.compile(r"(\S+)/(?:\d+\.(?:sst|log)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)\b")
+
+
+def damaged_store_message(exc: BaseException) -> str | None:
+    """The message for an error raised by a damaged on-disk store, or ``None``.
+
+    RocksDB (inside pyoxigraph) reports a truncated or missing file as a RuntimeError
+    or OSError whose text starts with its status name, wherever a command touches it.
+    """
+    text = str(exc)
+    if not isinstance(exc, (RuntimeError, OSError)) or not is_storage_fault(text):
+        return None
+    found = _STORE_FILE.search(text)
+    where = f"the store at {found.group(1)}" if found else "the store"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return f"{where} is damaged ({first[:160]}): rebuild it with kg build"
+
+
+class Commands(click.Group):
+    """The ``kg`` group: errors that can surface anywhere in a command become one line.
+
+    Ctrl-C exits 130 (outputs are written atomically, so nothing is half-written); a
+    damaged store exits 3 with what to do.  Everything else is left to the commands.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            fail("interrupted; files already written are complete, nothing was "
+                 "half-written", EXIT_INTERRUPTED)
+        except (RuntimeError, OSError) as exc:
+            message = damaged_store_message(exc)
+            if message is None:
+                raise
+            fail(message, EXIT_INPUT)
 
 
 def output_option(function: F) -> F:

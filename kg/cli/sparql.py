@@ -7,8 +7,22 @@ from pathlib import Path
 
 import click
 
-from kg.cli.common import EXIT_INPUT, EXIT_QUERY, fail, graph_option, load_graph
+from kg.cli.common import (
+    EXIT_INPUT,
+    EXIT_QUERY,
+    fail,
+    graph_option,
+    load_graph,
+    user_errors,
+)
 from kg.graph import vocab
+from kg.graph.store import GraphStore
+from kg.sparql.sandbox import DEFAULT_MEMORY_MB, StoreSource
+
+memory_option = click.option(
+    "--memory-limit", type=click.IntRange(min=0), default=DEFAULT_MEMORY_MB,
+    show_default=True, metavar="MB",
+    help="Address-space cap of each query worker process in MB (0: no cap).")
 
 FORMAT_CHOICES = ["table", "markdown", "csv", "tsv", "json", "xml", "turtle", "ntriples"]
 
@@ -56,15 +70,16 @@ def _query_text(query: str | None, query_file: Path | None, name: str | None,
               help="Stop after this many rows (the table says it was cut).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Give up after this many seconds.")
+@memory_option
 def query_command(query: str | None, query_file: Path | None, name: str | None,
                   params: tuple[str, ...], list_only: bool, graph_location: Path, fmt: str,
-                  max_rows: int | None, timeout: float | None) -> None:
+                  max_rows: int | None, timeout: float | None, memory_limit: int) -> None:
     """Run a read-only SPARQL query on the graph (the project's prefixes are known).
 
     QUERY is the text itself; or use -f FILE, --name NAME, or standard input.
     """
-    from kg.sparql.query import QueryError, run_query
-    from kg.sparql.results import render
+    from kg.sparql.query import QueryError, StoreDamaged
+    from kg.sparql.sandbox import Job, NotAcceptable, run_isolated
 
     if list_only:
         _list_queries()
@@ -72,19 +87,31 @@ def query_command(query: str | None, query_file: Path | None, name: str | None,
     text = _query_text(query, query_file, name, params)
     graph = load_graph(graph_location)
     prefixes = vocab.all_prefixes(graph.base)
-    try:
-        outcome = run_query(graph.store, text, prefixes=prefixes, max_rows=max_rows,
-                            timeout=timeout)
-        if outcome.kind == "graph" and fmt == "table":
-            fmt = "turtle"
-        output = render(outcome, fmt, prefixes=prefixes)
-    except QueryError as exc:
-        fail(str(exc), EXIT_QUERY)
-    except ValueError as exc:  # a format that does not fit the result kind
-        raise click.UsageError(str(exc)) from None
-    sys.stdout.buffer.write(output)
-    if outcome.truncated and fmt not in ("table", "markdown"):
+    job = Job(text, prefixes=prefixes, max_rows=max_rows, select_format=fmt,
+              graph_format="turtle" if fmt == "table" else fmt)
+    with user_errors():
+        try:
+            answer = run_isolated(_store_source(graph), job, timeout=timeout,
+                                  memory_mb=memory_limit or None)
+        except NotAcceptable as exc:  # a format that does not fit the result kind
+            raise click.UsageError(str(exc)) from None
+        except StoreDamaged as exc:
+            fail(f"{graph_location}: {exc}", EXIT_INPUT)
+        except QueryError as exc:
+            fail(str(exc), EXIT_QUERY)
+    sys.stdout.buffer.write(answer.body)
+    if answer.truncated and answer.format not in ("table", "markdown"):
         click.echo(f"kg: result cut at {max_rows} rows (--max-rows)", err=True)
+
+
+def _store_source(graph: GraphStore) -> StoreSource:
+    """Where query workers find the graph: its on-disk store (reopened as it grows), or
+    a snapshot of a graph read from a file."""
+    from kg.sparql.sandbox import on_disk, snapshot
+
+    if graph.path is not None and (graph.path / "CURRENT").is_file():
+        return on_disk(graph.path)
+    return snapshot(graph.store)
 
 
 def _list_queries() -> None:
@@ -111,17 +138,24 @@ def _list_queries() -> None:
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Rows a result may have.")
 @click.option("--cors", is_flag=True, help="Let web pages on other origins query the endpoint.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Query worker processes (queries evaluated at once).")
+@memory_option
 def serve_command(graph_location: Path, host: str, port: int, timeout: float, max_rows: int,
-                  cors: bool) -> None:
+                  cors: bool, workers: int, memory_limit: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
+    from kg.sparql.query import QueryError
     from kg.sparql.server import serve
 
     graph = load_graph(graph_location)
     try:
-        serve(graph.store, host, port, timeout=timeout, max_rows=max_rows, cors=cors,
-              prefixes=vocab.all_prefixes(graph.base))
+        serve(host=host, port=port, store_source=_store_source(graph), timeout=timeout,
+              max_rows=max_rows, cors=cors, prefixes=vocab.all_prefixes(graph.base),
+              max_concurrent=workers, memory_mb=memory_limit or None)
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_QUERY)
+    except QueryError as exc:
+        fail(str(exc), EXIT_QUERY)
 
 
 @click.command("push")

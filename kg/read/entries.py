@@ -23,9 +23,9 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 _ARXIV_ID = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|huggingface\.co/papers/|arxiv:)"
     r"(?P<id>\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})(?:v\d+)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,  # ASCII digits only: no look-alike IDs from other scripts
 )
-_BARE_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})$")
+_BARE_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Za-z]{2})?/\d{7})$", re.ASCII)
 _MAX_LITERAL = 100_000  # classification cells beyond this are not literal-parsed
 
 
@@ -84,7 +84,7 @@ def resolve_links(urls: Iterable[str], platform: str, line: int | None,
     links: list[Link] = []
     for url in urls:
         try:
-            links.extend(normalise_link(url, platform))
+            links.extend(normalise_link(url, platform, lambda note: warn(line, note)))
         except LinkError as exc:
             warn(line, f"{exc}; link dropped")
     return links

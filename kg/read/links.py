@@ -10,6 +10,7 @@ or raises :class:`LinkError` with the reason it was dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from kg.records import Link, LinkKind
@@ -20,8 +21,9 @@ HUGGINGFACE = "huggingface"
 _PLACEHOLDERS = frozenset({"", "null", "none", "string", "n/a", "na", "undefined", "nan", "#", "-"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _HOSTLIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}(:\d+)?(/|\?|#|$)")
-_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
-_LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+MAX_BRACE_LINKS = 64
+"""Most links one target's ``{a,b}`` groups expand to; 18 groups would make 262,144."""
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 _GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
@@ -57,24 +59,76 @@ class LinkError(ValueError):
     """A link target that cannot be used; the message says why."""
 
 
-def normalise_link(raw: str, platform_hint: str | None = None) -> list[Link]:
+def normalise_link(raw: str, platform_hint: str | None = None,
+                   notice: Callable[[str], None] | None = None) -> list[Link]:
     """Return the normalised links a raw digest link target stands for.
 
     ``platform_hint`` names the column the target came from (``"github"`` or
     ``"huggingface"``), used only for bare ``owner/name`` targets with no host.
-    Brace lists such as ``mamba-{130m,1.4b}`` expand to one link each.
+    Brace lists such as ``mamba-{130m,1.4b}`` expand to one link each, at most
+    :data:`MAX_BRACE_LINKS`; ``notice`` is told about the rest.
     """
-    target = _LINE_BREAK.sub("", raw).strip().strip("<>").strip()
+    target = _join_lines(raw).strip().strip("<>").strip()
     if target.lower() in _PLACEHOLDERS:
         raise LinkError(f"placeholder link target {raw.strip()!r}")
-    match = _BRACES.search(target)
-    if match and match.group(1).count(",") < 32:
-        head, tail = target[: match.start()], target[match.end():]
-        found: list[Link] = []
-        for option in match.group(1).split(","):
-            found.extend(normalise_link(head + option.strip() + tail, platform_hint))
-        return list(dict.fromkeys(found))
-    return [_normalise_one(target, platform_hint)]
+    expanded, complete = expand_braces(target, MAX_BRACE_LINKS)
+    if not complete and notice is not None:
+        notice(f"link target {target[:80]!r} expands to more than {MAX_BRACE_LINKS} "
+               f"links; only the first {MAX_BRACE_LINKS} are kept")
+    return list(dict.fromkeys(_normalise_one(option, platform_hint) for option in expanded))
+
+
+def expand_braces(target: str, limit: int) -> tuple[list[str], bool]:
+    """Expand ``{a,b}`` groups left to right into at most ``limit`` strings.
+
+    Returns the strings and whether the expansion was complete.  A group is a ``{...}``
+    holding a comma and no other brace, found by a scan that looks at each character a
+    bounded number of times (the old regex backtracked quadratically on ``{,,,,``).
+    Options are stripped of spaces; groups of more than 32 options stay literal text.
+    """
+    results = [target]
+    complete = True
+    position = 0
+    while (group := _next_group(target, position)) is not None:
+        start, end = group
+        options = [o.strip() for o in target[start + 1: end - 1].split(",")]
+        position = end
+        if len(options) > 32:
+            continue
+        grown: list[str] = []
+        for result in results:
+            offset = len(result) - (len(target) - start)
+            head, tail = result[:offset], result[offset + end - start:]
+            for option in options:
+                if len(grown) >= limit:
+                    complete = False
+                    break
+                grown.append(head + option + tail)
+        results = grown
+    return results, complete
+
+
+def _next_group(text: str, position: int) -> tuple[int, int] | None:
+    """Start and end of the next ``{...,...}`` group at or after ``position``."""
+    while (start := text.find("{", position)) >= 0:
+        close = text.find("}", start + 1)
+        reopen = text.find("{", start + 1)
+        if close < 0:
+            return None
+        if 0 <= reopen < close:
+            position = reopen
+            continue
+        if "," in text[start + 1: close]:
+            return start, close + 1
+        position = close + 1
+    return None
+
+
+def _join_lines(raw: str) -> str:
+    """Drop line breaks and the spaces around them (a wrapped URL is one target)."""
+    if "\n" not in raw and "\r" not in raw:
+        return raw
+    return "".join(piece.strip() for piece in _LINE_BREAKS.split(raw))
 
 
 def _normalise_one(target: str, platform_hint: str | None) -> Link:

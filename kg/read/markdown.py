@@ -16,14 +16,20 @@ from dataclasses import dataclass
 from kg.read.entries import Warn, make_entry, parse_classification, split_authors
 from kg.records import Digest, Source
 
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:\s+(.*?))?\s*$")
+# Every pattern here is linear on any input: no two adjacent quantifiers can share the
+# characters of a long run (spaces, pipes, brackets); headings, separator rows and legacy
+# titles are recognised by the small scanners below instead of regexes that were.
 _DAY = re.compile(r"papers\s+for\s+(\S+)", re.IGNORECASE)
-_ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})", re.ASCII)
+_SEPARATOR_CELL = re.compile(r":?-+:?")
 _LINK_START = re.compile(r"\[([^\[\]]*)\]\(")
-_LEGACY_TITLE = re.compile(
-    r"^(?P<title>.*?)\s*\(\s*Read more on\s+(?P<links>.*)\)\s*$", re.IGNORECASE | re.DOTALL
-)
+_READ_MORE = re.compile(r"\(\s*read more on\s", re.IGNORECASE)
+
+MAX_LINE = 32 * 1024 * 1024
+"""Characters in one line; longer lines are skipped with a warning."""
+MAX_CELL = 64 * 1024
+"""Characters in one cell; longer cells are cut with a warning (a summary is a few KB;
+pyoxigraph cannot store a literal over 16 MiB at all)."""
 
 # Header names (lower-cased, spaces squashed) to the role each column plays.
 COLUMN_ROLES = {
@@ -44,6 +50,26 @@ class _Table:
     line: int
 
 
+def heading_text(line: str) -> str | None:
+    """The text of an ATX heading line (``#`` to ``######``), or ``None`` if it is none."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return None
+    hashes = len(body) - len(body.lstrip("#"))
+    if not 1 <= hashes <= 6:
+        return None
+    rest = body[hashes:]
+    if rest and not rest[0].isspace():
+        return None
+    return rest.strip()
+
+
+def is_separator(line: str) -> bool:
+    """Whether ``line`` is a table's ``|---|:--:|`` separator row."""
+    cells = _strip_pipes(line).split("|")
+    return all(_SEPARATOR_CELL.fullmatch(cell.strip()) for cell in cells)
+
+
 def day_from_name(name: str) -> str | None:
     """The ``YYYY-MM-DD`` in a file name, the fallback when a file has no heading."""
     match = _ISO_DAY.search(name)
@@ -58,7 +84,7 @@ def valid_day(text: str) -> bool:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII) is not None
 
 
 def split_lines(text: str) -> list[str]:
@@ -87,10 +113,14 @@ class _Reader:
         while index < len(lines):
             line = lines[index]
             number = index + 1
-            heading = _HEADING.match(line)
-            if heading:
+            if len(line) > MAX_LINE:
+                self.warn(number, f"line of {len(line):,} characters is over the limit of "
+                                  f"{MAX_LINE:,}; line skipped")
+                lines[index] = line = ""
+            heading = heading_text(line)
+            if heading is not None:
                 table = None
-                day = self._heading_day(heading.group(1) or "", number)
+                day = self._heading_day(heading, number)
                 if day is not None:
                     if current is not None:
                         yield current
@@ -138,8 +168,8 @@ class _Reader:
     def _table_header(self, index: int) -> tuple[_Table | None, int]:
         """Read a header row and its separator; warn about a row with no header."""
         number = index + 1
-        has_separator = index + 1 < len(self.lines) and _SEPARATOR.match(self.lines[index + 1])
-        if _SEPARATOR.match(self.lines[index]) or not has_separator:
+        has_separator = index + 1 < len(self.lines) and is_separator(self.lines[index + 1])
+        if is_separator(self.lines[index]) or not has_separator:
             self.warn(number, "table row without a header row above it; row skipped")
             return None, index + 1
         names = [name.strip() for name in _strip_pipes(self.lines[index]).split("|")]
@@ -168,7 +198,8 @@ class _Reader:
             if parts[-1].rstrip().endswith("|") and pipes >= columns + 1:
                 break
             nxt = self.lines[index]
-            if not nxt.strip() or nxt.lstrip().startswith("|") or _HEADING.match(nxt):
+            if (not nxt.strip() or nxt.lstrip().startswith("|") or len(nxt) > MAX_LINE
+                    or heading_text(nxt) is not None):
                 break
             parts.append(nxt)
             pipes += nxt.count("|")
@@ -185,10 +216,19 @@ class _Reader:
             self.warn(number, f"row has fewer cells than the header's {len(roles)}; "
                               "missing cells read as empty")
             cells = _pad(row, len(roles))
-        values = {role: cell for role, cell in zip(roles, cells, strict=True) if role}
+        values = {role: self._cut(cell, role, number)
+                  for role, cell in zip(roles, cells, strict=True) if role}
         entry = build_entry(values, digest.day, len(digest.entries) + 1, number, self.warn)
         if entry is not None:
             digest.entries.append(entry)
+
+
+    def _cut(self, cell: str, role: str, number: int) -> str:
+        if len(cell) <= MAX_CELL:
+            return cell
+        self.warn(number, f"{role} cell of {len(cell):,} characters is over the limit of "
+                          f"{MAX_CELL:,}; cut to the limit")
+        return cell[:MAX_CELL]
 
 
 def build_entry(values: dict[str, str], day: str, position: int, number: int, warn: Warn):
@@ -306,11 +346,11 @@ def _title_cell(cell: str) -> tuple[str, str | None, list[str]]:
     if _is_linked_title(text):
         split = text.rfind("](")
         return text[1:split], text[split + 2: -1], []
-    legacy = _LEGACY_TITLE.match(text)
+    legacy = _READ_MORE.search(text) if text.endswith(")") else None
     if legacy:
-        targets, _ = _scan_links(legacy.group("links"))
+        targets, _ = _scan_links(text[legacy.end():-1].strip())
         if targets:
-            return legacy.group("title"), targets[0], targets[1:]
+            return text[:legacy.start()].rstrip(), targets[0], targets[1:]
     return text, None, []
 
 

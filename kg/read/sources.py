@@ -54,8 +54,8 @@ def expand_inputs(inputs: list[str]) -> list[Path | None]:
             continue
         path = Path(item)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in DIGEST_SUFFIXES))
+            found.extend(sorted(p for p in _walk_files(path)
+                                if p.suffix.lower() in DIGEST_SUFFIXES))
         elif path.exists():
             found.append(path)
         elif glob.has_magic(item):
@@ -68,12 +68,38 @@ def expand_inputs(inputs: list[str]) -> list[Path | None]:
     return list(dict.fromkeys(found))
 
 
+def _walk_files(root: Path) -> list[Path]:
+    """Every file under ``root``, without recursion (``Path.rglob`` overflows the stack
+    on a tree 1,500 folders deep) and visiting each folder once (symlink loops)."""
+    files: list[Path] = []
+    pending = [root]
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        folder = pending.pop()
+        try:
+            info = folder.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir():
+                        pending.append(Path(entry.path))
+                    elif entry.is_file():
+                        files.append(Path(entry.path))
+        except OSError:
+            continue
+    return files
+
+
 def read_document(path: Path | None) -> Document:
     """Read one input; ``None`` reads standard input."""
     if path is None:
         return Document("<stdin>", sys.stdin.buffer.read())
     try:
-        return Document(path.name, path.read_bytes())
+        # A name that is not UTF-8 gets its escaped form (\\xff): RDF text cannot hold it.
+        name = os.fsencode(path.name).decode("utf-8", "backslashreplace")
+        return Document(name, path.read_bytes())
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 

@@ -32,14 +32,17 @@ Why this module exists instead of calling ``Store.query`` directly:
     counting abandoned ones until they really finish; extra queries get
     :class:`QueryBusy` immediately.
 
-  What is **not** bounded: a single blocking evaluation step (``ORDER BY``, ``GROUP BY``,
-  a huge join before the first solution, ``COUNT(*)`` over a cross product) keeps one CPU
-  busy inside pyoxigraph until it completes, even after the caller gave up; and its
-  memory use.  ``slots`` limits how many of those can pile up.
+  What is **not** bounded in this process: a single blocking evaluation step
+  (``ORDER BY``, ``GROUP BY``, ``COUNT(*)`` over a cross product) keeps one CPU busy
+  inside pyoxigraph until it completes, and its memory use.  Untrusted queries therefore
+  go through :mod:`kg.sparql.sandbox`, which runs them in worker processes with a memory
+  cap and kills them at the time cap; :func:`precheck` refuses texts that would crash
+  the parser before any of that.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -49,6 +52,8 @@ from typing import Literal as TypingLiteral
 from typing import TypeVar
 
 import pyoxigraph as ox
+
+from kg.sparql import lexer
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
@@ -80,6 +85,18 @@ class UpdateRefused(QueryError):
 
 class QueryTimeout(QueryError):
     """The query did not finish within the time limit."""
+
+
+class StoreDamaged(QueryError):
+    """The store's files are damaged (truncated or missing); rebuild it."""
+
+
+_STORAGE_FAULT = re.compile(r"^\s*(?:Corruption|IO error|Invalid argument: Column family)")
+
+
+def is_storage_fault(message: str) -> bool:
+    """Whether an engine error message is RocksDB reporting damaged store files."""
+    return _STORAGE_FAULT.match(message) is not None
 
 
 class QueryBusy(QueryError):
@@ -140,8 +157,7 @@ def run_query(
     if timeout is not None and timeout <= 0:
         raise ValueError("timeout must be > 0")
     known = dict(prefixes or {})
-    if not allow_service:
-        _refuse_service(text)
+    precheck(text, allow_service=allow_service)
     options = _query_options(use_default_graph_as_union, default_graphs, named_graphs)
 
     def evaluate(cancel: threading.Event) -> QueryOutcome:
@@ -191,9 +207,14 @@ def _evaluate(
         outcome = _materialise(result, max_rows, cancel)
     except SyntaxError as err:
         raise _explain_syntax_error(text, str(err), prefixes) from None
-    except OSError as err:
-        raise QueryError(f"the query failed while reading data: {err}") from None
-    except (RuntimeError, ValueError, TypeError) as err:
+    except (OSError, RuntimeError) as err:
+        if is_storage_fault(str(err)):
+            raise StoreDamaged(f"the store is damaged ({str(err).splitlines()[0][:160]}): "
+                               "rebuild it with kg build") from None
+        if isinstance(err, OSError):
+            raise QueryError(f"the query failed while reading data: {err}") from None
+        raise QueryError(f"the query failed during evaluation: {err}") from None
+    except (ValueError, TypeError) as err:
         raise QueryError(f"the query failed during evaluation: {err}") from None
     return _with_elapsed(outcome, time.monotonic() - started)
 
@@ -284,23 +305,60 @@ def _run_bounded(
 
 # ----------------------------------------------------------------------- static checks
 
-_IRI_RE = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_STRING_RE = re.compile(
-    r"'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*(?:"""|$)'
-    r"|'(?:[^'\\\n\r]|\\.)*(?:'|$)"
-    r'|"(?:[^"\\\n\r]|\\.)*(?:"|$)',
-    re.DOTALL | re.MULTILINE,
-)
-_COMMENT_RE = re.compile(r"#[^\n\r]*")
-_TOKEN_RE = re.compile(f"{_IRI_RE.pattern}|{_STRING_RE.pattern}|{_COMMENT_RE.pattern}",
-                       re.DOTALL)
-_PROLOGUE_RE = re.compile(
-    r"\s*(?:BASE\s*<_*>|PREFIX\s+(?:[A-Za-z][\w.-]*)?:\s*<_*>)", re.IGNORECASE
-)
-_DECLARED_RE = re.compile(r"PREFIX\s+((?:[A-Za-z][\w.-]*)?):", re.IGNORECASE)
-_PNAME_RE = re.compile(r"(?<![\w:?$.\-])((?:[A-Za-z](?:[\w.-]*\w)?)?):(?=[\w%\\]|\s|[;,.)\]}]|$)")
-_SERVICE_RE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+MAX_DEPTH = 128
+"""Deepest nesting of ``(``, ``[`` and ``{`` accepted.  Oxigraph's recursive-descent
+parser overflows its stack (and the process dies) a few thousand levels down."""
+
+MAX_OPERATORS = 1000
+"""Most operators and pattern connectives (``&&``, ``+``, ``/``, ``.``, ``UNION``,
+``OPTIONAL``...) accepted in one query.  Long chains build deep left-leaning trees that
+overflow the stack too (3,000 ``OPTIONAL`` or 10,000 ``+`` crash the parser/optimizer)."""
+
+_OPERATOR_PUNCT = frozenset("!+-*/|^&.;,=<>")
+_PATTERN_WORDS = frozenset({"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "GRAPH",
+                            "SERVICE", "EXISTS", "IN"})
+
+
+class QueryTooComplex(QueryError):
+    """Nested or chained beyond what the parser can take without crashing."""
+
+
+def precheck(text: str, *, allow_service: bool = False) -> None:
+    """The checks that need no parser: nesting and chain limits, then (unless allowed)
+    the SERVICE ban.  Cheap and linear, so a server runs them before using a worker."""
+    check_shape(text)
+    if not allow_service:
+        _refuse_service(text)
+
+
+def check_shape(text: str) -> None:
+    """Refuse texts nested deeper than :data:`MAX_DEPTH` or with more than
+    :data:`MAX_OPERATORS` operators, before the parser can crash on them."""
+    depth = deepest = operators = 0
+    first_over = 0
+    for token in lexer.tokens(lexer.unescape_codepoints(text)):
+        if token.kind == lexer.PUNCT:
+            if token.text in lexer.OPENERS:
+                depth += 1
+                deepest = max(deepest, depth)
+                if depth == MAX_DEPTH + 1 and not first_over:
+                    first_over = token.start
+            elif token.text in lexer.CLOSERS:
+                depth = max(depth - 1, 0)
+            elif token.text in _OPERATOR_PUNCT:
+                operators += 1
+        elif token.kind == lexer.WORD and token.text.upper() in _PATTERN_WORDS:
+            operators += 1
+    if deepest > MAX_DEPTH:
+        line, column = _line_col(text, min(first_over, len(text)))
+        raise QueryTooComplex(
+            f"the query nests brackets {deepest} levels deep (beyond the limit of "
+            f"{MAX_DEPTH} from line {line}, column {column}); flatten it.",
+            line=line, column=column)
+    if operators > MAX_OPERATORS:
+        raise QueryTooComplex(
+            f"the query has {operators} operators and pattern connectives, over the limit "
+            f"of {MAX_OPERATORS}; split it into smaller queries.")
 
 
 def mask(text: str) -> str:
@@ -309,27 +367,42 @@ def mask(text: str) -> str:
     Keyword/prefix scans then cannot be fooled by ``"SERVICE"`` inside a literal or by
     ``#`` inside an IRI.  IRIs keep their angle brackets (``<___>``).
     """
+    pieces: list[str] = []
+    position = 0
+    for token in lexer.tokens(text):
+        if token.kind not in (lexer.IRI, lexer.STRING, lexer.COMMENT):
+            continue
+        pieces.append(text[position:token.start])
+        body = "".join(ch if ch in "\n\r" else "_" for ch in token.text)
+        if token.kind == lexer.IRI:
+            body = "<" + body[1:-1] + ">"
+        elif token.kind == lexer.COMMENT:
+            body = " " * len(body)
+        pieces.append(body)
+        position = token.end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
-    def blank(match: re.Match[str]) -> str:
-        token = match.group(0)
-        body = re.sub(r"[^\n\r]", "_", token)
-        if token.startswith("<"):
-            return "<" + body[1:-1] + ">"
-        if token.startswith("#"):
-            return " " * len(token)
-        return body
 
-    return _TOKEN_RE.sub(blank, text)
+def _code_tokens(text: str) -> list[lexer.Token]:
+    return [t for t in lexer.tokens(text) if t.kind != lexer.COMMENT]
 
 
 def first_keyword(text: str) -> str:
     """The first keyword after the prologue (``BASE``/``PREFIX`` declarations), upper-case."""
-    masked = mask(text)
-    position = 0
-    while match := _PROLOGUE_RE.match(masked, position):
-        position = match.end()
-    keyword = re.match(r"\s*([A-Za-z]+)", masked[position:])
-    return keyword.group(1).upper() if keyword else ""
+    items = _code_tokens(text)
+    index = 0
+    while index < len(items):
+        word = items[index].text.upper() if items[index].kind == lexer.WORD else ""
+        if word == "BASE":
+            index += 2
+        elif word == "PREFIX":
+            index += 3
+        else:
+            break
+    if index < len(items) and items[index].kind == lexer.WORD:
+        return items[index].text.upper()
+    return ""
 
 
 def is_update(text: str) -> bool:
@@ -338,28 +411,39 @@ def is_update(text: str) -> bool:
 
 
 def _refuse_service(text: str) -> None:
-    match = _SERVICE_RE.search(mask(text))
-    if match:
-        line, column = _line_col(text, match.start())
-        raise QueryError(
-            f"SERVICE (federated query) is not allowed here, at line {line}, column {column}"
-            f":\n{_caret(text, line, column)}\nQuery the remote endpoint directly instead.",
-            line=line, column=column,
-        )
+    """Refuse the SERVICE keyword wherever the tokenizer finds it (after code-point
+    unescaping, as the parser sees it)."""
+    plain = lexer.unescape_codepoints(text)
+    for token in lexer.tokens(plain):
+        if token.kind == lexer.WORD and token.text.upper() == "SERVICE":
+            line, column = _line_col(plain, token.start)
+            raise QueryError(
+                f"SERVICE (federated query) is not allowed here, at line {line}, column "
+                f"{column}:\n{_caret(plain, line, column)}\nQuery the remote endpoint "
+                "directly instead.",
+                line=line, column=column,
+            )
 
 
 def declared_prefixes(text: str) -> set[str]:
     """Prefix names the query declares itself."""
-    return {m.group(1) for m in _DECLARED_RE.finditer(mask(text))}
+    items = _code_tokens(text)
+    return {
+        following.text[:-1]
+        for token, following in itertools.pairwise(items)
+        if token.kind == lexer.WORD and token.text.upper() == "PREFIX"
+        and following.kind == lexer.PNAME and following.text.endswith(":")
+    }
 
 
 def _undeclared_prefix(text: str, known: Mapping[str, str]) -> tuple[str, int] | None:
     """First prefixed name whose prefix is neither declared nor known, with its offset."""
-    masked = mask(text)
     declared = declared_prefixes(text) | set(known)
-    for match in _PNAME_RE.finditer(masked):
-        if match.group(1) not in declared:
-            return match.group(1), match.start()
+    for token in lexer.tokens(text):
+        if token.kind == lexer.PNAME:
+            name = token.text.split(":", 1)[0]
+            if name not in declared:
+                return name, token.start
     return None
 
 

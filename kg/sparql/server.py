@@ -16,17 +16,22 @@ Nothing acceptable -> 406.
 Safety decisions:
 
 * **Read-only.** ``update=`` fields and ``application/sparql-update`` bodies get 403;
-  PUT/DELETE/PATCH get 405.  Queries go through :func:`kg.sparql.query.run_query`, which never
-  calls ``Store.update`` and refuses ``SERVICE`` (it would let callers make this process
-  send HTTP requests anywhere).
+  PUT/DELETE/PATCH get 405.  Queries go through :func:`kg.sparql.query.run_query`, which
+  never calls ``Store.update`` and refuses ``SERVICE`` (it would let callers make this
+  process send HTTP requests anywhere).
 * **Bounded requests.** Bodies over ``max_body`` bytes -> 413 (without reading them into
   memory), no/invalid ``Content-Length`` -> 411/400, undecodable text -> 400, a client
   that stops sending -> 408 after ``socket_timeout`` seconds.  Unexpected errors are
   logged and answered with a plain 500, never with a traceback.
-* **Bounded queries.** ``timeout`` (503 when exceeded), ``max_rows`` (the answer carries
-  ``Paperkg-Truncated: true`` and ``Paperkg-Max-Rows``), at most ``max_concurrent``
-  evaluations at a time including abandoned slow ones (503 when busy).  See
-  :mod:`kg.sparql.query` for what a timeout can and cannot stop.
+* **Sandboxed queries.** Every query runs in a worker process (:mod:`kg.sparql.sandbox`)
+  with an address-space cap (``memory_mb``) and a hard kill at ``timeout`` (503); a
+  crash or memory blow-up ends that query with a 500 naming the cause, and the worker is
+  replaced.  Texts nested or chained beyond the parser's stack are refused with 400
+  before any worker sees them.  ``max_rows`` caps results (the answer carries
+  ``Paperkg-Truncated: true`` and ``Paperkg-Max-Rows``).  ``max_concurrent`` workers
+  serve a fair queue: a free worker goes to the waiting client with the fewest running
+  queries, and no request waits past its own deadline (503 then).  The listen backlog
+  is :data:`LISTEN_BACKLOG`.
 * **Loopback by default.** Binding elsewhere prints a warning to stderr.  While bound to
   loopback, requests whose ``Host`` header is not a loopback name are refused (403), so
   a web page cannot reach the endpoint through DNS rebinding.
@@ -44,66 +49,69 @@ import ipaddress
 import socket
 import sys
 import threading
-import time
 import traceback
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import BinaryIO, TextIO
+from typing import TextIO
 
 import pyoxigraph as ox
 
+from kg.sparql.helppage import help_text
+from kg.sparql.negotiation import (
+    CONTENT_TYPES,
+    GRAPH_MEDIA,
+    SELECT_MEDIA,
+    negotiate,
+    not_acceptable,
+)
+from kg.sparql.protocol import (
+    HttpError,
+    content_length,
+    decode_params,
+    decode_text,
+    drain,
+    forced_format,
+    group,
+    single_query,
+    update_refused,
+)
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
-    QueryOutcome,
     QueryTimeout,
     UpdateRefused,
-    run_query,
+    precheck,
 )
-from kg.sparql.results import FormatError, render
+from kg.sparql.sandbox import (
+    DEFAULT_MEMORY_MB,
+    Answer,
+    Job,
+    NotAcceptable,
+    StoreSource,
+    WorkerCrashed,
+    WorkerPool,
+    snapshot,
+)
+
+__all__ = ["EndpointConfig", "RunningEndpoint", "SparqlHTTPServer", "help_text",
+           "is_loopback", "make_server", "negotiate", "serve", "start_background"]
 
 SPARQL_PATH = "/sparql"
-DRAIN_SECONDS = 2.0
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
-
-SELECT_MEDIA: tuple[tuple[str, str], ...] = (
-    ("application/sparql-results+json", "json"),
-    ("application/sparql-results+xml", "xml"),
-    ("text/csv", "csv"),
-    ("text/tab-separated-values", "tsv"),
-    ("application/json", "json"),
-    ("application/xml", "xml"),
-    ("text/xml", "xml"),
-    ("text/plain", "table"),
-    ("text/markdown", "markdown"),
-)
-"""Media types for SELECT/ASK in server preference order (first = default)."""
-
-GRAPH_MEDIA: tuple[tuple[str, str], ...] = (
-    ("text/turtle", "turtle"),
-    ("application/n-triples", "ntriples"),
-    ("application/x-turtle", "turtle"),
-    ("text/plain", "ntriples"),
-)
-"""Media types for CONSTRUCT/DESCRIBE in server preference order (first = default)."""
-
-CONTENT_TYPES: dict[str, str] = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "table": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-}
+LISTEN_BACKLOG = 512
+"""Pending connections the kernel queues (``listen``); the standard library's 5 dropped
+clients when 200 arrived at once."""
 
 
 @dataclass(frozen=True)
 class EndpointConfig:
-    """Limits and options of one endpoint (all configurable through :func:`serve`)."""
+    """Limits and options of one endpoint (all configurable through :func:`serve`).
+
+    ``max_concurrent`` is the number of worker processes (queries evaluated at once);
+    ``memory_mb`` caps each worker's address space (``None``: no cap).
+    """
 
     timeout: float | None = 30.0
     max_rows: int | None = 10_000
@@ -114,43 +122,49 @@ class EndpointConfig:
     socket_timeout: float = 30.0
     use_default_graph_as_union: bool = False
     allowed_hosts: frozenset[str] | None = None
-
-
-class HttpError(Exception):
-    """An error answer: status code, plain-text message, optional extra headers."""
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
+    memory_mb: int | None = DEFAULT_MEMORY_MB
 
 
 class SparqlHTTPServer(ThreadingHTTPServer):
-    """ThreadingHTTPServer that carries the store, config and evaluation slots."""
+    """ThreadingHTTPServer that carries the config and the pool of query workers.
+
+    Each request asks ``store_source`` for the store's current handle, so a store that
+    grows while the server runs is seen (workers reopen it when its generation changes).
+    """
 
     daemon_threads = True
+    request_queue_size = LISTEN_BACKLOG
 
     def __init__(
         self,
         address: tuple[str, int],
-        store: ox.Store,
+        store_source: StoreSource,
         config: EndpointConfig,
         access_log: TextIO | None,
     ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, SparqlRequestHandler)
-        self.store = store
         self.config = config
         self.access_log = access_log
-        self.slots = threading.BoundedSemaphore(max(config.max_concurrent, 1))
         self.allowed_hosts = config.allowed_hosts or _default_allowed_hosts(address[0])
+        try:
+            self.pool = WorkerPool(store_source, config.max_concurrent,
+                                   memory_mb=config.memory_mb)
+        except BaseException:
+            super().server_close()
+            raise
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
         return f"http://{shown}:{port}"
+
+    def server_close(self) -> None:
+        """Close the socket and stop the workers."""
+        super().server_close()
+        self.pool.close()
 
 
 # --------------------------------------------------------------------------- handler
@@ -167,7 +181,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         """Apply the socket timeout so a silent client cannot hold a thread forever."""
-        self.timeout = self.server.config.socket_timeout
+        self.timeout = self.server.config.socket_timeout  # type: ignore[misc]
         super().setup()
 
     # --- HTTP methods -----------------------------------------------------------------
@@ -248,12 +262,12 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
     def _route(self) -> tuple[str, list[tuple[str, str]]]:
         """Path and decoded URL parameters; bad percent-encoding is a 400."""
         parts = urllib.parse.urlsplit(self.path)
-        return parts.path, _decode_params(parts.query, "the URL query string")
+        return parts.path, decode_params(parts.query, "the URL query string")
 
     def _handle_get(self) -> None:
         path, params = self._route()
         if path in ("/", ""):
-            self._send_text(200, help_text(self.server))
+            self._send_text(200, help_text(self.server.config, self.server.base_url + SPARQL_PATH))
             return
         self._require_sparql_path(path)
         self._answer(params, query=None)
@@ -264,12 +278,12 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         content_type = self.headers.get_content_type()
         body = self._read_body()
         if content_type == "application/x-www-form-urlencoded":
-            params += _decode_params(_decode_text(body, "the form body"), "the form body")
+            params += decode_params(decode_text(body, "the form body"), "the form body")
             self._answer(params, query=None)
         elif content_type == "application/sparql-query":
-            self._answer(params, query=_decode_text(body, "the query body"))
+            self._answer(params, query=decode_text(body, "the query body"))
         elif content_type == "application/sparql-update":
-            raise _update_refused()
+            raise update_refused()
         else:
             raise HttpError(415, f"unsupported Content-Type {content_type!r}: send "
                             "application/x-www-form-urlencoded (query=...) or "
@@ -298,7 +312,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise HttpError(411, "chunked request bodies are not supported; send a "
                             "Content-Length header.")
-        length = _content_length(self.headers.get("Content-Length"))
+        length = content_length(self.headers.get("Content-Length"))
         limit = self.server.config.max_body
         if length > limit:
             self.close_connection = True
@@ -319,50 +333,46 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, params: list[tuple[str, str]], query: str | None) -> None:
         """Run the query named by ``params``/``query`` and send it in a negotiated format."""
-        fields = _group(params)
+        fields = group(params)
         if "update" in fields:
-            raise _update_refused()
-        query = _single_query(fields, query)
-        forced = _forced_format(fields)
+            raise update_refused()
+        query = single_query(fields, query)
+        forced = forced_format(fields)
         accept = self.headers.get("Accept")
         select_fmt = forced or negotiate(accept, SELECT_MEDIA)
         graph_fmt = forced or negotiate(accept, GRAPH_MEDIA)
         if select_fmt is None and graph_fmt is None:
-            raise _not_acceptable(accept)
-        outcome = self._evaluate(query, fields)
-        fmt = graph_fmt if outcome.kind == "graph" else select_fmt
-        if fmt is None:
-            raise _not_acceptable(accept)
-        self._send_outcome(outcome, fmt)
+            raise HttpError(406, not_acceptable(accept))
+        answer = self._evaluate(query, fields, select_fmt, graph_fmt)
+        headers = {}
+        if answer.truncated:
+            headers = {"Paperkg-Truncated": "true",
+                       "Paperkg-Max-Rows": str(answer.max_rows)}
+        self._send(200, answer.body, CONTENT_TYPES[answer.format], headers)
 
-    def _evaluate(self, query: str, fields: Mapping[str, list[str]]) -> QueryOutcome:
+    def _evaluate(self, query: str, fields: Mapping[str, list[str]],
+                  select_fmt: str | None, graph_fmt: str | None) -> Answer:
+        """Check the text here (cheap, linear), then run it in a worker process."""
         config = self.server.config
+        job = Job(query, prefixes=dict(config.prefixes), max_rows=config.max_rows,
+                  use_default_graph_as_union=config.use_default_graph_as_union,
+                  default_graphs=fields.get("default-graph-uri"),
+                  named_graphs=fields.get("named-graph-uri"),
+                  select_format=select_fmt, graph_format=graph_fmt)
         try:
-            return run_query(
-                self.server.store, query, prefixes=config.prefixes,
-                timeout=config.timeout, max_rows=config.max_rows,
-                use_default_graph_as_union=config.use_default_graph_as_union,
-                default_graphs=fields.get("default-graph-uri"),
-                named_graphs=fields.get("named-graph-uri"),
-                slots=self.server.slots,
-            )
+            precheck(query)
+            return self.server.pool.run(job, client=str(self.client_address[0]),
+                                        timeout=config.timeout)
         except UpdateRefused as err:
             raise HttpError(403, str(err)) from None
+        except NotAcceptable:
+            raise HttpError(406, not_acceptable(self.headers.get("Accept"))) from None
         except (QueryTimeout, QueryBusy) as err:
             raise HttpError(503, str(err), {"Retry-After": "5"}) from None
+        except WorkerCrashed as err:
+            raise HttpError(500, str(err)) from None
         except QueryError as err:
             raise HttpError(400, str(err)) from None
-
-    def _send_outcome(self, outcome: QueryOutcome, fmt: str) -> None:
-        try:
-            body = render(outcome, fmt, prefixes=self.server.config.prefixes)
-        except FormatError as err:
-            raise HttpError(406, str(err)) from None
-        headers = {}
-        if outcome.truncated:
-            headers = {"Paperkg-Truncated": "true",
-                       "Paperkg-Max-Rows": str(outcome.max_rows)}
-        self._send(200, body, CONTENT_TYPES[fmt], headers)
 
     def finish(self) -> None:
         """After a 413, drain (boundedly) what the client still sends so it sees the answer.
@@ -373,144 +383,13 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError):
             if self._discard_after_answer:
                 self.wfile.flush()
-                _drain(self.connection, self.rfile,
+                drain(self.connection, self.rfile,
                        min(self._discard_after_answer, 4 * self.server.config.max_body))
         with contextlib.suppress(OSError):
             super().finish()
 
 
 # --------------------------------------------------------------------- request parsing
-
-
-def _decode_params(text: str, where: str) -> list[tuple[str, str]]:
-    try:
-        return urllib.parse.parse_qsl(text, keep_blank_values=True, encoding="utf-8",
-                                      errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        raise HttpError(400, f"{where} is not valid percent-encoded UTF-8.") from None
-
-
-def _decode_text(body: bytes, where: str) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise HttpError(400, f"{where} is not valid UTF-8 (byte {err.start}); "
-                        "send the query as UTF-8.") from None
-
-
-def _content_length(value: str | None) -> int:
-    if value is None:
-        raise HttpError(411, "a POST needs a Content-Length header.")
-    try:
-        length = int(value.strip())
-    except ValueError:
-        raise HttpError(400, f"invalid Content-Length {value!r}.") from None
-    if length < 0:
-        raise HttpError(400, f"invalid Content-Length {value!r}.")
-    return length
-
-
-def _drain(connection: socket.socket, stream: BinaryIO, limit: int,
-           seconds: float = DRAIN_SECONDS) -> None:
-    """Read and drop up to ``limit`` bytes, for at most ``seconds`` in total."""
-    deadline = time.monotonic() + seconds
-    remaining = limit
-    while remaining > 0:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return
-        connection.settimeout(left)
-        chunk = stream.read1(min(remaining, 65536))  # type: ignore[attr-defined]
-        if not chunk:
-            return
-        remaining -= len(chunk)
-
-
-def _group(params: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for name, value in params:
-        grouped.setdefault(name, []).append(value)
-    return grouped
-
-
-def _single_query(fields: Mapping[str, list[str]], body_query: str | None) -> str:
-    queries = list(fields.get("query", []))
-    if body_query is not None:
-        queries.append(body_query)
-    if not queries:
-        raise HttpError(400, "missing query: pass ?query=... (URL-encoded), a form field "
-                        "query=..., or POST the query as application/sparql-query.")
-    if len(queries) > 1:
-        raise HttpError(400, "more than one query was given; send exactly one.")
-    if not queries[0].strip():
-        raise HttpError(400, "the query is empty.")
-    return queries[0]
-
-
-def _forced_format(fields: Mapping[str, list[str]]) -> str | None:
-    values = fields.get("format")
-    if not values:
-        return None
-    fmt = values[-1].lower()
-    if fmt not in CONTENT_TYPES:
-        raise HttpError(400, f"unknown format {fmt!r}; choose one of "
-                        f"{', '.join(CONTENT_TYPES)}.")
-    return fmt
-
-
-def _update_refused() -> HttpError:
-    return HttpError(403, "this SPARQL endpoint is read-only: SPARQL Update is not "
-                     "accepted. Send a query (SELECT, ASK, CONSTRUCT, DESCRIBE).")
-
-
-def _not_acceptable(accept: str | None) -> HttpError:
-    offered = sorted({media for media, _ in (*SELECT_MEDIA, *GRAPH_MEDIA)})
-    return HttpError(406, f"cannot produce any type in Accept: {accept!r}. Available: "
-                     f"{', '.join(offered)}.")
-
-
-def negotiate(accept: str | None, offered: Sequence[tuple[str, str]]) -> str | None:
-    """Pick the format for an ``Accept`` header (RFC 9110 q-values and wildcards).
-
-    Each offered type gets the q of the most specific matching range; the highest q wins,
-    ties go to the server's order.  ``None`` means nothing acceptable (-> 406).
-    """
-    if accept is None or not accept.strip():
-        return offered[0][1]
-    ranges = list(_parse_accept(accept))
-    best: tuple[float, int, str] | None = None
-    for position, (media, fmt) in enumerate(offered):
-        quality = _quality(media, ranges)
-        if quality > 0 and (best is None or quality > best[0]):
-            best = (quality, position, fmt)
-    return best[2] if best else None
-
-
-def _parse_accept(accept: str) -> Iterator[tuple[str, float]]:
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        if not media:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        yield media.lower(), quality
-
-
-def _quality(media: str, ranges: Sequence[tuple[str, float]]) -> float:
-    kind = media.split("/")[0]
-    specificity, quality = -1, 0.0
-    for pattern, q in ranges:
-        rank = 2 if pattern == media else 1 if pattern == f"{kind}/*" else (
-            0 if pattern == "*/*" else -1)
-        if rank > specificity:
-            specificity, quality = rank, q
-    return quality
 
 
 # ------------------------------------------------------------------------ running it
@@ -535,42 +414,48 @@ def _default_allowed_hosts(host: str) -> frozenset[str] | None:
 
 
 def make_server(
-    store: ox.Store,
+    store: ox.Store | None = None,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
+    store_source: StoreSource | None = None,
     access_log: TextIO | None = sys.stderr,
     **options: object,
 ) -> SparqlHTTPServer:
-    """Bind (without serving yet); ``options`` are :class:`EndpointConfig` fields.
+    """Bind and start the query workers (without serving yet).
 
-    Warns on stderr when ``host`` is not a loopback address.
+    Give an in-memory ``store`` (workers get a snapshot of it) or a ``store_source``
+    (e.g. :func:`kg.sparql.sandbox.on_disk`, which follows a store that grows).
+    ``options`` are :class:`EndpointConfig` fields.  Warns on stderr when ``host`` is not
+    a loopback address.
     """
     config = EndpointConfig(**options)  # type: ignore[arg-type]
+    if store_source is None:
+        if store is None:
+            raise ValueError("give a store or a store_source")
+        store_source = snapshot(store)
     if not is_loopback(host):
         sys.stderr.write(
             f"warning: the SPARQL endpoint is bound to {host!r}, which is not loopback: "
             "other machines can query it. Use host='127.0.0.1' unless that is intended.\n")
-    return SparqlHTTPServer((host, port), store, config, access_log)
+    return SparqlHTTPServer((host, port), store_source, config, access_log)
 
 
 def serve(
-    store: ox.Store,
+    store: ox.Store | None = None,
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
-    timeout: float | None = 30.0,
-    max_rows: int | None = 10_000,
-    prefixes: Mapping[str, str] | None = None,
-    max_body: int = 1_000_000,
-    cors: bool = False,
-    max_concurrent: int = 2,
+    store_source: StoreSource | None = None,
     access_log: TextIO | None = sys.stderr,
+    **options: object,
 ) -> None:
-    """Serve until interrupted (Ctrl-C returns normally).  Prints the URL on stderr."""
-    server = make_server(store, host, port, access_log=access_log, timeout=timeout,
-                         max_rows=max_rows, prefixes=dict(prefixes or {}),
-                         max_body=max_body, cors=cors, max_concurrent=max_concurrent)
+    """Serve until interrupted (Ctrl-C returns normally).  Prints the URL on stderr.
+
+    ``options`` are :class:`EndpointConfig` fields (timeout, max_rows, memory_mb, ...).
+    """
+    server = make_server(store, host, port, store_source=store_source,
+                         access_log=access_log, **options)
     sys.stderr.write(f"SPARQL endpoint at {server.base_url}{SPARQL_PATH} (Ctrl-C to stop)\n")
     with server:
         try:
@@ -610,10 +495,11 @@ class RunningEndpoint:
 
 
 def start_background(
-    store: ox.Store,
+    store: ox.Store | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
     *,
+    store_source: StoreSource | None = None,
     access_log: TextIO | None = None,
     **options: object,
 ) -> RunningEndpoint:
@@ -621,43 +507,11 @@ def start_background(
 
     ``options`` are :class:`EndpointConfig` fields (timeout, max_rows, prefixes, ...).
     """
-    server = make_server(store, host, port, access_log=access_log, **options)
+    server = make_server(store, host, port, store_source=store_source,
+                         access_log=access_log, **options)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                               name="paperkg-sparql-endpoint", daemon=True)
     thread.start()
     return RunningEndpoint(server, thread)
 
 
-def help_text(server: SparqlHTTPServer) -> str:
-    """The plain-text page served at ``/``."""
-    config = server.config
-    url = server.base_url + SPARQL_PATH
-    prefixes = "\n".join(f"  PREFIX {name}: <{iri}>" for name, iri in
-                         sorted(config.prefixes.items())) or "  (none)"
-    return f"""paperkg SPARQL endpoint (read-only, SPARQL 1.1 Protocol)
-
-Endpoint: {url}
-  GET  {url}?query=<url-encoded query>
-  POST {url}  Content-Type: application/x-www-form-urlencoded  (query=...)
-  POST {url}  Content-Type: application/sparql-query  (the query as the body)
-
-Results (Accept header, or format=...):
-  SELECT/ASK:          application/sparql-results+json (default), application/sparql-results+xml,
-                       text/csv, text/tab-separated-values, text/plain (table)
-  CONSTRUCT/DESCRIBE:  text/turtle (default), application/n-triples
-
-The default graph is the union of the named graphs (one per digest day).
-Limits: time {_limit(config.timeout, "s")}, rows {_limit(config.max_rows, "")}, \
-request body {config.max_body} bytes.
-Truncated results carry the header "Paperkg-Truncated: true".
-
-Known prefixes (usable without declaring them):
-{prefixes}
-
-Example:
-  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {{ ?s ?p ?o }} LIMIT 5' {url}
-"""
-
-
-def _limit(value: float | None, unit: str) -> str:
-    return "none" if value is None else f"{value:g}{(' ' + unit) if unit else ''}"
