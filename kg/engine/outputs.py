@@ -1,27 +1,58 @@
-"""Writing a store's graph to files, one per RDF format, each atomically."""
+"""Writing a graph to files, one per format of :mod:`kg.export.formats`, each atomically.
+
+Every triple format gets the data graph's OWL header (``owl:imports`` of the
+ontology), so Protégé and reasoners open ``graph.ttl`` alone with typed properties.
+JSON-LD is written compact with the shipped context (:mod:`kg.export.jsonld`), and
+the ``owl`` profile is the OWL 2 DL form (:mod:`kg.export.owl`).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from io import BufferedIOBase
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 
-from kg.graph.store import GraphStore
+from kg.export.formats import FORMATS, Format
+from kg.graph import vocab as v
+from kg.graph.store import GraphStore, output_prefixes
 from kg.support.atomic import atomic_writer
 
-#: Output formats: option name → (file name, pyoxigraph format).
-FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    "turtle": ("graph.ttl", ox.RdfFormat.TURTLE),
-    "nt": ("graph.nt", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("graph.jsonld", ox.RdfFormat.JSON_LD),
-    "trig": ("graph.trig", ox.RdfFormat.TRIG),
-    "nq": ("graph.nq", ox.RdfFormat.N_QUADS),
-}
-
 #: Formats written from the day graphs rather than the union: these need a store.
-QUAD_FORMATS = ("trig", "nq")
+QUAD_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.quads)
+
+
+def ontology_header(dataset: ox.NamedNode) -> list[ox.Triple]:
+    """The triples that make a data file an OWL ontology importing paperkg's."""
+    return [ox.Triple(dataset, v.TYPE, v.OWL_ONTOLOGY),
+            ox.Triple(dataset, v.OWL_IMPORTS, ox.NamedNode(v.ONTOLOGY_IRI))]
+
+
+def write_triples(data: Iterable[ox.Triple], description: Iterable[ox.Triple],
+                  output: BinaryIO, fmt: Format, base: str) -> None:
+    """Write the union graph ``data`` and its VoID ``description`` in triple format ``fmt``."""
+    from kg.graph.iris import Minter
+
+    header = ontology_header(Minter(base).dataset)
+    if fmt.name == "owl":
+        from kg.export.owl import owl_triples, write_turtle
+
+        write_turtle(owl_triples(chain(header, data)), output, base)
+    elif fmt.name == "jsonld":
+        from kg.export.jsonld import write_jsonld
+
+        write_jsonld(chain(header, data, description), output, base)
+    elif fmt.name == "turtle":
+        from kg.export.owl import write_turtle
+
+        write_turtle(chain(header, data, description), output, base)
+    else:
+        ox.serialize(chain(header, data, description), output, fmt.oxigraph,
+                     prefixes=output_prefixes(fmt.oxigraph, base))
 
 
 def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
@@ -29,9 +60,12 @@ def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
     """Write the graph in each format into ``directory``, each file atomically."""
     written = []
     for name in dict.fromkeys(formats):
-        filename, rdf_format = FORMATS[name]
-        path = Path(directory) / filename
+        fmt = FORMATS[name]
+        path = Path(directory) / fmt.filename
         with atomic_writer(path) as handle:
-            store.serialize(handle, format=rdf_format)
+            if fmt.quads:
+                store.serialize(cast(BufferedIOBase, handle), format=fmt.oxigraph)
+            else:
+                write_triples(store.data_triples(), store.void(), handle, fmt, store.base)
         written.append(path)
     return written

@@ -203,11 +203,15 @@ class GraphStore:
         grouped, ``rdf:type`` first. The build path writes the same order, so files
         written from a store and from a build are byte-identical for identical input.
         """
+        yield from self.data_triples()
+        yield from self.void()
+
+    def data_triples(self) -> Iterator[ox.Triple]:
+        """The union graph alone, in the canonical order of :meth:`triples`."""
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             path = Path(tmp) / "union.nt"
             write_sorted(self.store, path)
             yield from read_triples(path)
-        yield from self.void()
 
     def serialize(self, output: io.BufferedIOBase | None = None, *,
                   format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes | None:
