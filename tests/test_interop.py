@@ -156,3 +156,20 @@ def test_export_writes_beside_the_graph_it_read(built: Path, tmp_path: Path) -> 
     assert (elsewhere / "graph.nt").is_file() and not (tmp_path / "output").exists()
     result = run_kg("export", "-g", str(built), "-f", "nt", "-o", str(tmp_path / "x"))
     assert (tmp_path / "x" / "graph.nt").is_file()
+
+
+def test_library_query_joins_a_wikidata_shaped_graph_by_arxiv_id_and_doi(
+        examples_dir: Path) -> None:
+    from kg.sparql.library import load_query
+
+    result = kg.build([examples_dir])
+    wikidata = Path(__file__).parent / "data" / "wikidata_like.ttl"
+    result.store.store.load(path=str(wikidata), format=ox.RdfFormat.TURTLE)
+    rows = {row["arxiv"].value: row["wikidata"]
+            for row in result.store.store.query(load_query("wikidata-matches").text)}
+    wd = "http://www.wikidata.org/entity/"
+    assert rows["2502.19587"].value == wd + "Q900000001"  # both keys
+    assert rows["2502.20082"].value == wd + "Q900000002"  # DOI only, upper-cased in Wikidata
+    assert rows["2502.20321"].value == wd + "Q900000003"  # arXiv ID only
+    assert rows["2502.19613"] is None and "1706.03762" not in rows
+    assert len(rows) == 8
