@@ -51,14 +51,11 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-TURTLE = "text/turtle"
-N_TRIPLES = "application/n-triples"
-_AS_IS = {".ttl": TURTLE, ".turtle": TURTLE, ".nt": N_TRIPLES, ".ntriples": N_TRIPLES}
-_DATASETS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
-             ".nquads": ox.RdfFormat.N_QUADS}
-_COUNT_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
-                  ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
-                  **_DATASETS}
+from kg.export.formats import FORMATS, for_path
+
+N_TRIPLES = FORMATS["nt"].media_type
+#: Files sent as they are (with their own media type); datasets go as N-Triples of the union.
+_AS_IS = ("turtle", "nt")
 _BATCH = 10_000
 _ERROR_BODY_CHARS = 2_000
 GSP_HINT = ("the Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store, "
@@ -206,12 +203,12 @@ def _distinct_triples(source: str | os.PathLike[str] | ox.Store) -> int:
     if isinstance(source, ox.Store):
         return sum(1 for _ in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     path = Path(source)
-    fmt = _COUNT_FORMATS.get(path.suffix.lower())
-    if fmt is None or not path.is_file():
+    fmt = for_path(path)
+    if fmt is None or not (fmt.name in _AS_IS or fmt.quads) or not path.is_file():
         return 0  # the payload reports the problem
     scratch = ox.Store()
     try:
-        scratch.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
+        scratch.bulk_load(path=str(path), format=fmt.oxigraph, to_graph=ox.DefaultGraph())
     except SyntaxError:
         return 0  # sent as is; the server reports the syntax error
     rows = scratch.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }",
@@ -260,12 +257,12 @@ class _PayloadContext:
         path = Path(self.source)
         if not path.is_file():
             raise PushError(f"cannot read {str(path)!r}: no such file.")
-        suffix = path.suffix.lower()
-        if suffix in _AS_IS:
+        fmt = for_path(path)
+        if fmt is not None and fmt.name in _AS_IS:
             handle = self.stack.enter_context(path.open("rb"))
-            return _Payload(_AS_IS[suffix], handle, path.stat().st_size, counter)
-        if suffix in _DATASETS:
-            return self._triples(_file_triples(path, _DATASETS[suffix]), counter)
+            return _Payload(fmt.media_type, handle, path.stat().st_size, counter)
+        if fmt is not None and fmt.quads:
+            return self._triples(_file_triples(path, fmt.oxigraph), counter)
         raise PushError(f"cannot push {path.name!r}: use a .ttl, .nt, .trig or .nq file.")
 
     def __exit__(self, *exc: object) -> None:
