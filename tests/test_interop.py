@@ -16,7 +16,7 @@ from rdflib.compare import to_isomorphic
 
 import kg
 from kg.export.formats import FORMATS, by_name, for_path
-from kg.export.jsonld import context_document, write_jsonld
+from kg.export.jsonld import CONTEXT_IRI, context_document, write_jsonld
 from kg.export.owl import write_turtle
 from kg.graph import vocab as v
 from kg.support.resources import ontology_dir
@@ -122,6 +122,19 @@ def test_graph_imports_the_ontology_which_has_a_version_iri(built: Path) -> None
     assert (dataset, rdflib.OWL.imports, rdflib.URIRef(v.ONTOLOGY_IRI)) in graph
     ontology = rdflib.Graph().parse(ontology_dir() / "paperkg.ttl", format="turtle")
     assert ontology.value(rdflib.URIRef(v.ONTOLOGY_IRI), rdflib.OWL.versionIRI) is not None
+    # the JSON-LD context is published under the base, and the ontology says where
+    assert ontology.value(rdflib.URIRef(v.ONTOLOGY_IRI), rdflib.DCTERMS.hasFormat) == \
+        rdflib.URIRef(CONTEXT_IRI)
+
+
+def test_reexporting_a_graph_file_keeps_one_header(built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "graph.ttl"
+    copy.write_bytes((built / "graph.ttl").read_bytes())
+    result = run_kg("export", "-g", str(copy), "-f", "nt", "-f", "jsonld")
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "graph.nt").read_text(encoding="utf-8").splitlines()
+    imports = "<http://www.w3.org/2002/07/owl#imports>"
+    assert sum(line.split(" ", 2)[1] == imports for line in lines) == 1
 
 
 def test_every_arxiv_paper_has_its_datacite_doi(built: Path) -> None:

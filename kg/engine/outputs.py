@@ -1,7 +1,8 @@
 """Writing a graph to files, one per format of :mod:`kg.export.formats`, each atomically.
 
-Every triple format gets the data graph's OWL header (``owl:imports`` of the
-ontology), so Protégé and reasoners open ``graph.ttl`` alone with typed properties.
+Every triple file gets the data graph's OWL header (``owl:imports`` of the ontology),
+so Protégé and reasoners open ``graph.ttl`` alone with typed properties. The header
+belongs to files, not to the store: ``GraphStore.serialize`` and queries do not see it.
 JSON-LD is written compact with the shipped context (:mod:`kg.export.jsonld`), and
 the ``owl`` profile is the OWL 2 DL form (:mod:`kg.export.owl`).
 """
@@ -38,6 +39,8 @@ def write_triples(data: Iterable[ox.Triple], description: Iterable[ox.Triple],
     from kg.graph.iris import Minter
 
     header = ontology_header(Minter(base).dataset)
+    known = set(header)
+    data = (t for t in data if t not in known)  # a graph read back from a file has them
     if fmt.name == "owl":
         from kg.export.owl import owl_triples, write_turtle
 
