@@ -17,8 +17,8 @@ from rdflib.compare import to_isomorphic
 import kg
 from kg.export.formats import FORMATS, by_name, for_path
 from kg.export.jsonld import CONTEXT_IRI, context_document, write_jsonld
-from kg.export.owl import write_turtle
 from kg.graph import vocab as v
+from kg.graph.serialize import write_turtle
 from kg.support.resources import ontology_dir
 
 BASE = v.DEFAULT_BASE

@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -29,6 +29,7 @@ from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import read_triples, write_sorted
 from kg.graph.mapping import digest_quads
+from kg.graph.serialize import with_header, write_triples
 from kg.graph.void import void_triples
 from kg.records import Digest
 
@@ -218,10 +219,13 @@ class GraphStore:
         """Write the union graph and its VoID description (Turtle, N-Triples, JSON-LD...)
         or, for TriG and N-Quads, the day graphs it is the union of."""
         if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            data: Iterable = self._named_quads()
-        else:
-            data = self.triples()
-        return ox.serialize(data, output, format, prefixes=output_prefixes(format, self.base))
+            return ox.serialize(self._named_quads(), output, format,
+                                prefixes=output_prefixes(format, self.base))
+        # issue 14: the files' OWL header and Turtle without \% escapes (kg.graph.serialize)
+        sink = io.BytesIO() if output is None else output
+        write_triples(with_header(self.minter.dataset, self.triples()),
+                      cast(BinaryIO, sink), format, self.base)
+        return sink.getvalue() if isinstance(sink, io.BytesIO) and output is None else None
 
     def _named_quads(self) -> Iterator[ox.Quad]:
         for graph in sorted(self.graphs(), key=str):
