@@ -52,6 +52,13 @@ def test_registry_names_suffixes_and_media_types() -> None:
         by_name("rdfxml")
 
 
+def test_unknown_format_writes_nothing(built: Path, tmp_path: Path) -> None:
+    graph = kg.open(built).graph
+    with pytest.raises(ValueError, match="unknown RDF format 'rdfxml'"):
+        kg.write_outputs(graph, tmp_path, ["nt", "rdfxml"])
+    assert not (tmp_path / "graph.nt").exists()
+
+
 def test_jsonld_is_compact_with_the_shipped_context(built: Path) -> None:
     doc = json.loads((built / "graph.jsonld").read_text(encoding="utf-8"))
     shipped = json.loads((ontology_dir() / "context.jsonld").read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@ from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 
-from kg.export.formats import FORMATS, Format
+from kg.export.formats import FORMATS, Format, by_name
 from kg.graph.iris import Minter
 from kg.graph.serialize import with_header, write_turtle
 from kg.graph.serialize import write_triples as write_plain
@@ -46,10 +46,15 @@ def write_triples(data: Iterable[ox.Triple], description: Iterable[ox.Triple],
 
 def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
                   formats: Sequence[str] = ("turtle",)) -> list[Path]:
-    """Write the graph in each format into ``directory``, each file atomically."""
+    """Write the graph in each format into ``directory``, each file atomically.
+
+    An unknown format name is a ``ValueError`` naming the choices, before any file.
+    """
+    for name in formats:
+        by_name(name)
     written = []
     for name in dict.fromkeys(formats):
-        fmt = FORMATS[name]
+        fmt = by_name(name)
         path = Path(directory) / fmt.filename
         with atomic_writer(path) as handle:
             if fmt.quads:
