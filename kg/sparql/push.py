@@ -304,10 +304,10 @@ def _ntriples_chunks(triples: Iterable[ox.Triple], batch: int = _BATCH) -> Itera
     for triple in triples:
         pending.append(triple)
         if len(pending) >= batch:
-            yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+            yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES) or b""
             pending = []
     if pending:
-        yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+        yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _request_headers(payload: _Payload, extra: Mapping[str, str] | None) -> dict[str, str]:
