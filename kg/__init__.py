@@ -7,6 +7,7 @@ The Python API is the library the command line is a thin layer over::
     result = kg.build(["digests/"])                # in memory, nothing written
     result.store.serialize()                       # Turtle bytes
     graph = kg.build_graph(["digests/"])           # an rdflib.Graph
+    kg.open("output").query("SELECT ...")          # a typed pandas DataFrame (extra: notebook)
 
 The pipeline runs one way through the sub-packages: :mod:`kg.read` (digest files
 to plain :mod:`kg.records`), :mod:`kg.graph` (records to triples and the store),
@@ -25,6 +26,7 @@ from kg.engine.outputs import write_outputs
 from kg.engine.result import BuildResult
 from kg.graph.store import GraphStore
 from kg.graph.vocab import DEFAULT_BASE
+from kg.notebook import KnowledgeGraph, open
 from kg.read.parse import ParseResult, parse_inputs
 from kg.records import Diagnostic, Digest, Entry, Link, LinkKind
 
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_BASE", "AddResult", "BuildResult", "Diagnostic", "Digest", "Entry", "GraphStore",
-    "Link", "LinkKind", "ParseResult", "add", "build", "build_graph", "parse_inputs",
-    "write_outputs",
+    "KnowledgeGraph", "Link", "LinkKind", "ParseResult", "add", "build", "build_graph", "open",
+    "parse_inputs", "write_outputs",
 ]
 __version__ = "0.1.0"
 

@@ -15,7 +15,7 @@ from kg.cli.common import (
     user_errors,
 )
 from kg.engine.build import build
-from kg.engine.outputs import FORMATS
+from kg.export.formats import FORMATS
 from kg.graph import vocab
 
 

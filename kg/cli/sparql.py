@@ -162,23 +162,30 @@ def serve_command(graph_location: Path, host: str, port: int, timeout: float, ma
 @graph_option
 @click.option("--endpoint", required=True,
               help="The store's Graph Store Protocol URL (Oxigraph: http://HOST:7878/store, "
-                   "Fuseki: http://HOST:3030/DATASET/data).")
+                   "Fuseki: http://HOST:3030/DATASET/data, Virtuoso: "
+                   "http://HOST:8890/sparql-graph-crud).")
 @click.option("--graph-iri", "graph_iri", default=None,
               help="Named graph to write (default: the store's default graph).")
 @click.option("--merge", is_flag=True, help="Add to the graph instead of replacing it.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0,
-              show_default=True, help="Seconds to wait on the network.")
+              show_default=True, help="Seconds the whole upload may take.")
+@click.option("--query-endpoint", default=None,
+              help="The store's SPARQL query URL, to count what landed (default: derived "
+                   "from --endpoint for Oxigraph, Fuseki, GraphDB and Virtuoso).")
 def push_command(graph_location: Path, endpoint: str, graph_iri: str | None, merge: bool,
-                 timeout: float) -> None:
-    """Load the graph into a running triple store (SPARQL 1.1 Graph Store Protocol)."""
+                 timeout: float, query_endpoint: str | None) -> None:
+    """Load the graph into a running triple store (SPARQL 1.1 Graph Store Protocol),
+    then count the triples the store holds and fail if they are not what was sent."""
     from kg.sparql.push import PushError, push
 
     graph = load_graph(graph_location)
     try:
         result = push(graph.store, endpoint, graph=graph_iri, replace=not merge,
-                      timeout=timeout)
+                      timeout=timeout, query_url=query_endpoint)
     except PushError as exc:
         fail(str(exc), EXIT_QUERY)
+    stored = ("not verified (no query endpoint known; pass --query-endpoint)"
+              if result.triples_stored is None else f"{result.triples_stored:,} stored")
     click.echo(f"{result.method} {result.url}: HTTP {result.status}, "
-               f"{result.bytes_sent:,} bytes")
+               f"{result.bytes_sent:,} bytes, {result.triples_sent:,} triples sent, {stored}")
 

@@ -17,9 +17,10 @@ from kg.cli.common import (
     user_errors,
 )
 from kg.engine.add import add_to_output
-from kg.engine.outputs import FORMATS, write_outputs
+from kg.engine.outputs import write_outputs
 from kg.engine.result import BuildResult
 from kg.engine.status import status
+from kg.export.formats import FORMATS
 
 
 @click.command("add")
@@ -77,18 +78,34 @@ def status_command(graph_location: Path) -> None:
 NETWORK_FORMATS = ("gexf", "graphml")
 
 
+def _beside(location: Path) -> Path:
+    """The folder a graph lives in: an output folder itself, else the parent of the
+    file or of the bare store folder."""
+    if location.is_file() or (location / "CURRENT").is_file():
+        return location.parent
+    return location
+
+
 @click.command("export")
 @graph_option
 @output_option
 @click.option("-f", "--format", "formats", multiple=True, required=True,
               type=click.Choice([*sorted(FORMATS), *NETWORK_FORMATS]),
-              help="Format to write (repeatable): RDF (turtle, nt, jsonld, trig, nq), or the "
+              help="Format to write (repeatable): RDF (turtle, nt, jsonld, trig, nq; owl is "
+                   "the OWL 2 DL form for reasoners and Protégé), or the "
                    "entity network for Gephi (gexf) and Cytoscape or yEd (graphml).")
 @click.option("--days", is_flag=True, help="Network formats: include digest days as nodes.")
-def export_command(graph_location: Path, output_dir: Path, formats: tuple[str, ...],
-                   days: bool) -> None:
-    """Write the graph in other formats (from the working store by default)."""
+@click.pass_context
+def export_command(ctx: click.Context, graph_location: Path, output_dir: Path,
+                   formats: tuple[str, ...], days: bool) -> None:
+    """Write the graph in other formats (from the working store by default).
+
+    Files go beside the graph read (its output folder, or the folder of a graph
+    file) unless -o says where.
+    """
     graph = load_graph(graph_location)
+    if ctx.get_parameter_source("output_dir") is click.core.ParameterSource.DEFAULT:
+        output_dir = _beside(graph_location)
     rdf = [f for f in formats if f in FORMATS]
     network = [f for f in dict.fromkeys(formats) if f in NETWORK_FORMATS]
     with user_errors():

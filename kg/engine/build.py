@@ -17,20 +17,20 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from itertools import chain
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
 
-from kg.engine.outputs import FORMATS, QUAD_FORMATS, write_outputs
+from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
 from kg.engine.workspace import Workspace
+from kg.export.formats import FORMATS
 from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import TYPE, read_triples, sorted_unique
 from kg.graph.mapping import digest_spo
-from kg.graph.store import GraphStore, output_prefixes, triple_key
+from kg.graph.store import GraphStore, triple_key
 from kg.graph.void import LineCounter
 from kg.read.parse import parse_inputs
 from kg.records import Digest
@@ -111,11 +111,9 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
     written: list[Path] = []
     for name in formats:
         assert out is not None
-        filename, rdf_format = FORMATS[name]
-        path = out / filename
+        path = out / FORMATS[name].filename
         with atomic_writer(path) as handle:
-            ox.serialize(chain(read_triples(union), description), handle, rdf_format,
-                         prefixes=output_prefixes(rdf_format, base))
+            write_triples(read_triples(union), description, handle, FORMATS[name], base)
         written.append(path)
     graph: GraphStore | None = None
     if isinstance(target, Workspace):

@@ -1,37 +1,65 @@
-"""Writing a store's graph to files, one per RDF format, each atomically."""
+"""Writing a graph to files, one per format of :mod:`kg.export.formats`, each atomically.
+
+Every triple file gets the data graph's OWL header (:mod:`kg.graph.serialize`). JSON-LD
+is written compact with the shipped context (:mod:`kg.export.jsonld`), and the ``owl``
+profile is the OWL 2 DL form (:mod:`kg.export.owl`); the rest is what
+``GraphStore.serialize`` writes, byte for byte.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from io import BufferedIOBase
+from itertools import chain
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pyoxigraph as ox
 
+from kg.export.formats import FORMATS, Format, by_name
+from kg.graph.iris import Minter
+from kg.graph.serialize import with_header, write_turtle
+from kg.graph.serialize import write_triples as write_plain
 from kg.graph.store import GraphStore
 from kg.support.atomic import atomic_writer
 
-#: Output formats: option name → (file name, pyoxigraph format).
-FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    "turtle": ("graph.ttl", ox.RdfFormat.TURTLE),
-    "nt": ("graph.nt", ox.RdfFormat.N_TRIPLES),
-    "jsonld": ("graph.jsonld", ox.RdfFormat.JSON_LD),
-    "trig": ("graph.trig", ox.RdfFormat.TRIG),
-    "nq": ("graph.nq", ox.RdfFormat.N_QUADS),
-}
-
 #: Formats written from the day graphs rather than the union: these need a store.
-QUAD_FORMATS = ("trig", "nq")
+QUAD_FORMATS = tuple(name for name, fmt in FORMATS.items() if fmt.quads)
+
+
+def write_triples(data: Iterable[ox.Triple], description: Iterable[ox.Triple],
+                  output: BinaryIO, fmt: Format, base: str) -> None:
+    """Write the union graph ``data`` and its VoID ``description`` in triple format ``fmt``."""
+    dataset = Minter(base).dataset
+    if fmt.name == "owl":
+        from kg.export.owl import owl_triples
+
+        write_turtle(owl_triples(with_header(dataset, data)), output, base)
+    elif fmt.name == "jsonld":
+        from kg.export.jsonld import write_jsonld
+
+        write_jsonld(with_header(dataset, chain(data, description)), output, base)
+    else:
+        write_plain(with_header(dataset, chain(data, description)), output, fmt.oxigraph, base)
 
 
 def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
                   formats: Sequence[str] = ("turtle",)) -> list[Path]:
-    """Write the graph in each format into ``directory``, each file atomically."""
+    """Write the graph in each format into ``directory``, each file atomically.
+
+    An unknown format name is a ``ValueError`` naming the choices, before any file.
+    """
+    for name in formats:
+        by_name(name)
     written = []
     for name in dict.fromkeys(formats):
-        filename, rdf_format = FORMATS[name]
-        path = Path(directory) / filename
+        fmt = by_name(name)
+        path = Path(directory) / fmt.filename
         with atomic_writer(path) as handle:
-            store.serialize(handle, format=rdf_format)
+            if fmt.quads:
+                store.serialize(cast(BufferedIOBase, handle), format=fmt.oxigraph)
+            else:
+                write_triples(store.data_triples(), store.void(), handle, fmt, store.base)
         written.append(path)
     return written

@@ -93,6 +93,9 @@ def _entry_spo(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Spo]:
     if entry.arxiv_id:
         yield (paper, v.IDENTIFIER, Literal(f"arXiv:{entry.arxiv_id}"))
         yield (paper, v.URL, NamedNode(f"https://arxiv.org/abs/{entry.arxiv_id}"))
+        # issue 14: the DataCite DOI and the bare arXiv ID join Wikidata/OpenAlex by value
+        yield (paper, v.SAME_AS, NamedNode(f"{v.DOI_RESOLVER}{v.ARXIV_DOI_PREFIX}{entry.arxiv_id}"))
+        yield (paper, v.HAS_ARXIV_ID, Literal(entry.arxiv_id))
 
     for position, name in enumerate(entry.authors, start=1):
         person = minter.person(name)

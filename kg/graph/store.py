@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -29,6 +29,7 @@ from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import read_triples, write_sorted
 from kg.graph.mapping import digest_quads
+from kg.graph.serialize import with_header, write_triples
 from kg.graph.void import void_triples
 from kg.records import Digest
 
@@ -203,21 +204,28 @@ class GraphStore:
         grouped, ``rdf:type`` first. The build path writes the same order, so files
         written from a store and from a build are byte-identical for identical input.
         """
+        yield from self.data_triples()
+        yield from self.void()
+
+    def data_triples(self) -> Iterator[ox.Triple]:
+        """The union graph alone, in the canonical order of :meth:`triples`."""
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             path = Path(tmp) / "union.nt"
             write_sorted(self.store, path)
             yield from read_triples(path)
-        yield from self.void()
 
     def serialize(self, output: io.BufferedIOBase | None = None, *,
                   format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes | None:
         """Write the union graph and its VoID description (Turtle, N-Triples, JSON-LD...)
         or, for TriG and N-Quads, the day graphs it is the union of."""
         if format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            data: Iterable = self._named_quads()
-        else:
-            data = self.triples()
-        return ox.serialize(data, output, format, prefixes=output_prefixes(format, self.base))
+            return ox.serialize(self._named_quads(), output, format,
+                                prefixes=output_prefixes(format, self.base))
+        # issue 14: the files' OWL header and Turtle without \% escapes (kg.graph.serialize)
+        sink = io.BytesIO() if output is None else output
+        write_triples(with_header(self.minter.dataset, self.triples()),
+                      cast(BinaryIO, sink), format, self.base)
+        return sink.getvalue() if isinstance(sink, io.BytesIO) and output is None else None
 
     def _named_quads(self) -> Iterator[ox.Quad]:
         for graph in sorted(self.graphs(), key=str):

@@ -132,3 +132,12 @@ def all_prefixes(base: str) -> dict[str, str]:
 def declared_terms() -> dict[str, NamedNode]:
     """Every term constant above, by name (for the ontology consistency test)."""
     return {name: value for name, value in globals().items() if isinstance(value, NamedNode)}
+
+# Interoperability (issue 14): the data graph's OWL header, DOIs and arXiv IDs
+OWL_ONTOLOGY = _term("owl", "Ontology")
+OWL_IMPORTS = _term("owl", "imports")
+XSD_DATE_TIME = _term("xsd", "dateTime")
+SAME_AS = _term("schema", "sameAs")
+HAS_ARXIV_ID = _term("fabio", "hasArXivId")
+DOI_RESOLVER = "https://doi.org/"
+ARXIV_DOI_PREFIX = "10.48550/arXiv."

@@ -20,18 +20,27 @@ temporary file first to learn its length).  Triples present in several graphs ar
 once per graph in a dataset file; the server keeps one copy.
 
 Only the standard library's urllib is used: one request, no retries.  ``timeout``
-bounds each socket operation (connect, each send, waiting for the answer), not the
-whole upload.  Every failure becomes :class:`PushError` with a plain message that says
-what to check.
+bounds the whole request as well as each socket operation, so a server that trickles
+its answer a byte at a time cannot hold the upload past it.  Every failure becomes
+:class:`PushError` with a plain message that says what to check.
+
+A ``201 Created`` proves nothing: Virtuoso 7.2 answers it to a chunked upload and
+stores nothing.  So every push is verified: the triples in the target graph are
+counted through the store's SPARQL endpoint (derived from the Graph Store URL for
+Oxigraph, Fuseki, GraphDB and Virtuoso, or given as ``query_url``) and a count that
+differs from what was sent is a :class:`PushError`.  For Virtuoso's
+``/sparql-graph-crud`` the graph goes in its own ``graph-uri`` parameter.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import socket
 import tempfile
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,11 +51,11 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-TURTLE = "text/turtle"
-N_TRIPLES = "application/n-triples"
-_AS_IS = {".ttl": TURTLE, ".turtle": TURTLE, ".nt": N_TRIPLES, ".ntriples": N_TRIPLES}
-_DATASETS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS,
-             ".nquads": ox.RdfFormat.N_QUADS}
+from kg.export.formats import FORMATS, for_path
+
+N_TRIPLES = FORMATS["nt"].media_type
+#: Files sent as they are (with their own media type); datasets go as N-Triples of the union.
+_AS_IS = ("turtle", "nt")
 _BATCH = 10_000
 _ERROR_BODY_CHARS = 2_000
 GSP_HINT = ("the Graph Store Protocol URL of the store (Oxigraph: http://host:7878/store, "
@@ -71,6 +80,10 @@ class PushResult:
     status: int
     content_type: str
     bytes_sent: int
+    #: Distinct triples sent, and those the server's SPARQL endpoint counts in the graph
+    #: afterwards (``None``: no query endpoint known, nothing verified).
+    triples_sent: int = 0
+    triples_stored: int | None = None
 
 
 @dataclass
@@ -103,23 +116,104 @@ def push(
     replace: bool = True,
     timeout: float = 60.0,
     headers: Mapping[str, str] | None = None,
-    chunked: bool = True,
+    chunked: bool = False,
+    query_url: str | None = None,
+    verify: bool = True,
 ) -> PushResult:
     """Upload ``source`` into ``graph`` (``None`` = the default graph) at ``endpoint_url``.
 
     ``replace=True`` uses PUT (the graph ends up equal to ``source``), ``False`` uses POST
-    (triples are added).  ``headers`` adds e.g. ``Authorization``.  Raises
-    :class:`PushError`.
+    (triples are added).  ``headers`` adds e.g. ``Authorization``.  ``chunked=True``
+    streams without a Content-Length (not every store reads such a body).  Then the
+    graph is counted through ``query_url`` (default: derived from ``endpoint_url``).
+    Raises :class:`PushError`.
     """
     url = target_url(endpoint_url, graph)
     method = "PUT" if replace else "POST"
+    sent_triples = _distinct_triples(source)
     with _open_payload(source, chunked) as payload:
         request = urllib.request.Request(url, data=payload.body, method=method,  # type: ignore[arg-type]
                                          headers=_request_headers(payload, headers))
         status = _send(request, timeout, endpoint_url)
         sent = payload.length if payload.length is not None else payload.counter.sent
+    result = PushResult(url=url, method=method, status=status,
+                        content_type=payload.content_type, bytes_sent=sent,
+                        triples_sent=sent_triples)
+    counter_url = query_url or sparql_url(endpoint_url)
+    if not verify or counter_url is None:
+        return result
+    stored = count_triples(counter_url, graph, timeout=timeout, headers=headers)
+    if stored < sent_triples or (replace and stored != sent_triples):
+        where = f"graph <{graph}>" if graph else "the default graph"
+        raise PushError(
+            f"{method} {url} answered HTTP {status}, but {where} holds {stored:,} triples "
+            f"where {sent_triples:,} were sent ({counter_url}): the store did not keep the "
+            "upload.\nCheck: the store's log; servers that ignore chunked bodies "
+            "(Virtuoso) need chunked=False.", status=status)
     return PushResult(url=url, method=method, status=status,
-                      content_type=payload.content_type, bytes_sent=sent)
+                      content_type=payload.content_type, bytes_sent=sent,
+                      triples_sent=sent_triples, triples_stored=stored)
+
+
+def sparql_url(gsp_url: str) -> str | None:
+    """The SPARQL query endpoint beside a store's Graph Store URL, where the layout is known.
+
+    Oxigraph ``/store`` → ``/query``; Fuseki ``/DATASET/data`` → ``/DATASET/sparql``;
+    GraphDB ``/repositories/R/rdf-graphs/service`` → ``/repositories/R``; Virtuoso
+    ``/sparql-graph-crud[-auth]`` → ``/sparql``.
+    """
+    parts = urllib.parse.urlsplit(gsp_url)
+    path = parts.path.rstrip("/")
+    for suffix, replacement in (("/store", "/query"), ("/sparql-graph-crud-auth", "/sparql"),
+                                ("/sparql-graph-crud", "/sparql"), ("/rdf-graphs/service", ""),
+                                ("/data", "/sparql")):
+        if path.endswith(suffix):
+            path = path[:-len(suffix)] + replacement
+            return urllib.parse.urlunsplit(parts._replace(path=path, query="", fragment=""))
+    return None
+
+
+def count_triples(query_url: str, graph: str | None, *, timeout: float = 60.0,
+                  headers: Mapping[str, str] | None = None) -> int:
+    """Triples in ``graph`` (``None``: the default graph) by the store's SPARQL endpoint."""
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    body = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"})
+    request = urllib.request.Request(
+        query_url, data=body.encode("ascii"), method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded",
+                 "Accept": "application/sparql-results+json", **(headers or {})})
+    try:
+        with _Deadline(timeout) as deadline, \
+                deadline.opener.open(request, timeout=timeout) as response:
+            document = json.loads(response.read())
+        return int(document["results"]["bindings"][0]["n"]["value"])
+    except urllib.error.HTTPError as err:
+        raise PushError(f"cannot verify the upload: {query_url} answered {err.code} "
+                        f"{err.reason}; pass the store's SPARQL query URL.",
+                        status=err.code) from None
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as err:
+        raise PushError(f"cannot verify the upload through {query_url}: {err}") from None
+    except (ValueError, KeyError, IndexError) as err:
+        raise PushError(f"cannot verify the upload: {query_url} did not answer SPARQL "
+                        f"JSON results ({err}).") from None
+
+
+def _distinct_triples(source: str | os.PathLike[str] | ox.Store) -> int:
+    """How many distinct triples ``source`` sends (what a replaced graph must hold)."""
+    if isinstance(source, ox.Store):
+        return sum(1 for _ in source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    path = Path(source)
+    fmt = for_path(path)
+    if fmt is None or not (fmt.name in _AS_IS or fmt.quads) or not path.is_file():
+        return 0  # the payload reports the problem
+    scratch = ox.Store()
+    try:
+        scratch.bulk_load(path=str(path), format=fmt.oxigraph, to_graph=ox.DefaultGraph())
+    except SyntaxError:
+        return 0  # sent as is; the server reports the syntax error
+    rows = scratch.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }",
+                         use_default_graph_as_union=True)
+    return sum(1 for _ in rows) if isinstance(rows, ox.QuerySolutions) else 0
 
 
 def target_url(endpoint_url: str, graph: str | None) -> str:
@@ -134,9 +228,15 @@ def target_url(endpoint_url: str, graph: str | None) -> str:
             ox.NamedNode(graph)
         except ValueError:
             raise PushError(f"graph name {graph!r} is not an absolute IRI.") from None
-        extra = "graph=" + urllib.parse.quote(graph, safe="")
+        name = "graph-uri" if _is_virtuoso(parts.path) else "graph"
+        extra = f"{name}=" + urllib.parse.quote(graph, safe="")
     query = f"{parts.query}&{extra}" if parts.query else extra
     return urllib.parse.urlunsplit(parts._replace(query=query, fragment=""))
+
+
+def _is_virtuoso(path: str) -> bool:
+    """Virtuoso's Graph Store endpoint, which names the graph ``graph-uri``."""
+    return path.rstrip("/").endswith(("/sparql-graph-crud", "/sparql-graph-crud-auth"))
 
 
 # ---------------------------------------------------------------------------- payloads
@@ -157,12 +257,12 @@ class _PayloadContext:
         path = Path(self.source)
         if not path.is_file():
             raise PushError(f"cannot read {str(path)!r}: no such file.")
-        suffix = path.suffix.lower()
-        if suffix in _AS_IS:
+        fmt = for_path(path)
+        if fmt is not None and fmt.name in _AS_IS:
             handle = self.stack.enter_context(path.open("rb"))
-            return _Payload(_AS_IS[suffix], handle, path.stat().st_size, counter)
-        if suffix in _DATASETS:
-            return self._triples(_file_triples(path, _DATASETS[suffix]), counter)
+            return _Payload(fmt.media_type, handle, path.stat().st_size, counter)
+        if fmt is not None and fmt.quads:
+            return self._triples(_file_triples(path, fmt.oxigraph), counter)
         raise PushError(f"cannot push {path.name!r}: use a .ttl, .nt, .trig or .nq file.")
 
     def __exit__(self, *exc: object) -> None:
@@ -204,10 +304,10 @@ def _ntriples_chunks(triples: Iterable[ox.Triple], batch: int = _BATCH) -> Itera
     for triple in triples:
         pending.append(triple)
         if len(pending) >= batch:
-            yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+            yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES) or b""
             pending = []
     if pending:
-        yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES)
+        yield ox.serialize(pending, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _request_headers(payload: _Payload, extra: Mapping[str, str] | None) -> dict[str, str]:
@@ -223,16 +323,78 @@ def _request_headers(payload: _Payload, extra: Mapping[str, str] | None) -> dict
 
 def _send(request: urllib.request.Request, timeout: float, endpoint_url: str) -> int:
     """Perform the request; map every failure to a PushError that says what to check."""
+    deadline = _Deadline(timeout)
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with deadline, deadline.opener.open(request, timeout=timeout) as response:
             response.read(_ERROR_BODY_CHARS)
             return int(response.status)
     except urllib.error.HTTPError as err:
         raise _http_error(err, request) from None
     except urllib.error.URLError as err:
-        raise _connection_error(err.reason, endpoint_url, timeout) from None
+        reason = TimeoutError() if deadline.expired else err.reason
+        raise _connection_error(reason, endpoint_url, timeout) from None
     except (TimeoutError, ConnectionError, http.client.HTTPException, OSError) as err:
-        raise _connection_error(err, endpoint_url, timeout) from None
+        reason = TimeoutError() if deadline.expired else err
+        raise _connection_error(reason, endpoint_url, timeout) from None
+
+
+class _Deadline:
+    """A whole-request time limit: when it passes, the request's sockets are shut down.
+
+    Socket timeouts bound each read and write; a server that sends a byte every few
+    seconds never trips them. This watchdog closes the connection at the deadline, so
+    the blocked call fails at once and :attr:`expired` tells why.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self.connections: list[http.client.HTTPConnection] = []
+        self.opener = urllib.request.build_opener(
+            _NoRedirect(), _WatchedHttp(self.connections), _WatchedHttps(self.connections))
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for connection in self.connections:
+            if connection.sock is not None:
+                with contextlib.suppress(OSError):
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedHttp(urllib.request.HTTPHandler):
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self.connections = connections
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connect(host: str, **kwargs: object) -> http.client.HTTPConnection:
+            connection = http.client.HTTPConnection(host, **kwargs)  # type: ignore[arg-type]
+            self.connections.append(connection)
+            return connection
+        return self.do_open(connect, req)  # type: ignore[arg-type]
+
+
+class _WatchedHttps(urllib.request.HTTPSHandler):
+    def __init__(self, connections: list[http.client.HTTPConnection]) -> None:
+        super().__init__()
+        self.connections = connections
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connect(host: str, **kwargs: object) -> http.client.HTTPSConnection:
+            connection = http.client.HTTPSConnection(host, **kwargs)  # type: ignore[call-overload]
+            self.connections.append(connection)
+            return connection
+        return self.do_open(connect, req,  # type: ignore[arg-type]
+                            context=getattr(self, "_context", None))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -240,10 +402,6 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None
-
-
-def _opener() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(_NoRedirect())
 
 
 def _http_error(err: urllib.error.HTTPError, request: urllib.request.Request) -> PushError:

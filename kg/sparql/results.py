@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 
+from kg.export.formats import FORMATS
 from kg.graph.store import triple_key
 from kg.sparql.query import QueryOutcome, Row, Term
 
@@ -41,8 +42,8 @@ RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "turtle": FORMATS["turtle"].oxigraph,
+    "ntriples": FORMATS["nt"].oxigraph,
 }
 HUMAN_FORMATS = ("table", "markdown")
 ALL_FORMATS = (*HUMAN_FORMATS, *RESULT_FORMATS, *GRAPH_FORMATS)
@@ -52,8 +53,8 @@ MEDIA_TYPES: dict[str, str] = {
     "xml": "application/sparql-results+xml",
     "csv": "text/csv; charset=utf-8",
     "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
+    "turtle": FORMATS["turtle"].media_type + "; charset=utf-8",
+    "ntriples": FORMATS["nt"].media_type,
     "table": "text/plain; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
 }
