@@ -113,12 +113,13 @@ def _list_queries() -> None:
 def serve_command(graph_location: Path, host: str, port: int, timeout: float, max_rows: int,
                   cors: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
+    from kg.engine.workspace import store_source
     from kg.sparql.server import serve
 
     graph = load_graph(graph_location)
     try:
-        serve(graph.store, host, port, timeout=timeout, max_rows=max_rows, cors=cors,
-              prefixes=vocab.all_prefixes(graph.base))
+        serve(store_source(graph_location, graph), host, port, timeout=timeout,
+              max_rows=max_rows, cors=cors, prefixes=vocab.all_prefixes(graph.base))
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_QUERY)
 

@@ -7,6 +7,8 @@ Layout of ``output/`` (or ``-o DIR``)::
     warnings.log   every warning of the last build or add
     store/         the Oxigraph store: the working graph ``kg add``, ``kg query``,
                    ``kg html``, ``kg export`` and ``kg serve`` use
+    generation     rewritten (atomically) after every successful build or add, so a
+                   running ``kg serve`` knows to reopen the store (:class:`LiveGraph`)
 
 ``kg build`` builds a new store beside the old one and swaps it in only when it is
 complete, so a killed build leaves the previous store and files as they were.
@@ -18,7 +20,12 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg.graph.store import GraphStore, StoreError
 from kg.records import Diagnostic
@@ -28,6 +35,7 @@ STORE = "store"
 GRAPH = "graph.ttl"
 PAGE = "graph.html"
 WARNINGS = "warnings.log"
+GENERATION = "generation"
 
 
 class Workspace:
@@ -51,6 +59,14 @@ class Workspace:
     @property
     def warnings_path(self) -> Path:
         return self.directory / WARNINGS
+
+    @property
+    def generation_path(self) -> Path:
+        return self.directory / GENERATION
+
+    def mark_generation(self) -> None:
+        """Announce a new, complete state of the store to readers that hold it open."""
+        write_atomic(self.generation_path, f"{time.time_ns()} {os.getpid()}\n")
 
     def write_warnings(self, diagnostics: list[Diagnostic]) -> None:
         """Keep every warning of the last run in ``warnings.log`` (none: no file)."""
@@ -92,6 +108,7 @@ class Workspace:
             os.replace(self.store_path, old)
         os.replace(fresh, self.store_path)
         shutil.rmtree(old, ignore_errors=True)
+        self.mark_generation()
 
     def _recover(self) -> None:
         """Finish or undo a store swap that a killed process left half done."""
@@ -123,3 +140,63 @@ def open_graph(location: str | os.PathLike[str], *, base: str | None = None) -> 
         return open_graph(workspace.graph_path, base=base)
     raise StoreError(f"no graph at {path}: give a store folder, an output folder with "
                      "store/ or graph.ttl, or an RDF file (run 'kg build' first)")
+
+
+class LiveGraph:
+    """The current store of an output folder, for a reader that runs while writers work.
+
+    A read-only Oxigraph handle sees the store as it was when opened. Each
+    successful ``kg build`` or ``kg add`` rewrites the folder's ``generation``
+    file; :meth:`current` compares that file's stat (one system call) with the one
+    it last saw and reopens the store read-only when it changed. Handles already
+    given out stay valid (queries running on them finish on their snapshot).
+    """
+
+    def __init__(self, location: str | os.PathLike[str], *, base: str | None = None) -> None:
+        self.workspace = Workspace(location)
+        self.base = base
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int, int] | None = None
+        self._seen = self._stamp()
+        self._graph = self._open()
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.workspace.generation_path.stat()
+        except OSError:
+            return None
+        return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+    def _open(self) -> GraphStore:
+        # Not Workspace.open: a reader must never finish a writer's store swap.
+        if not self.workspace.store_path.is_dir():
+            raise StoreError(f"no store in {self.workspace.directory}; run 'kg build' first")
+        return GraphStore(self.workspace.store_path, base=self.base, read_only=True)
+
+    def current(self) -> GraphStore:
+        """The store as of the latest generation (reopened only when it changed)."""
+        stamp = self._stamp()
+        if stamp == self._seen:
+            return self._graph
+        with self._lock:
+            if stamp != self._seen:
+                try:
+                    self._graph = self._open()
+                except StoreError:
+                    return self._graph  # mid-swap: keep serving the previous generation
+                self._seen = stamp
+        return self._graph
+
+
+def store_source(location: str | os.PathLike[str], graph: GraphStore
+                 ) -> Callable[[], ox.Store]:
+    """What a server asks for the store before each query.
+
+    An output folder with a store gives its latest generation (:class:`LiveGraph`),
+    so ``kg serve`` sees each ``kg add`` or ``kg build`` without a restart; any other
+    location gives ``graph``'s store as opened.
+    """
+    if Workspace(location).store_path.is_dir() and not (Path(location) / "CURRENT").is_file():
+        live = LiveGraph(location, base=graph.base)
+        return lambda: live.current().store
+    return lambda: graph.store

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pyoxigraph import NamedNode
 
@@ -100,9 +100,22 @@ class Minter:
     def source(self, sha256: str) -> NamedNode:
         return NamedNode(f"{self.base}source/sha256-{sha256}")
 
-    def day_graph(self, source_name: str, day: str) -> NamedNode:
-        """The named graph holding what one source file says about one day."""
-        return NamedNode(f"{self.base}graph/{slug(source_name, 120)}/{day}")
+    def day_graph(self, source_key: str, day: str) -> NamedNode:
+        """The named graph holding what one source file says about one day.
+
+        The source's key (its path) is %-encoded whole, slashes included, so the
+        mapping is injective (no truncation, no case folding) and reversible
+        (:meth:`graph_source`).
+        """
+        return NamedNode(f"{self.base}graph/{quote(source_key, safe='')}/{day}")
+
+    def graph_source(self, graph: str) -> tuple[str, str] | None:
+        """The (source key, day) a day graph's IRI was minted from, or ``None``."""
+        prefix = f"{self.base}graph/"
+        if not graph.startswith(prefix):
+            return None
+        key, _, day = graph[len(prefix):].rpartition("/")
+        return (unquote(key), day) if key else None
 
     def account(self, platform: str, owner: str) -> NamedNode:
         key = (platform, owner)

@@ -29,6 +29,8 @@ def read_json(text: str, source: Source, warn: Warn) -> list[Digest]:
         return []
     fallback = day_from_name(source.name)
     digests: dict[str, Digest] = {}
+    if not data and fallback is not None:  # the generator's record of a day with no papers
+        digests[fallback] = Digest(fallback, source, 1)
     for number, record in enumerate(data, start=1):
         where = f"record {number}"
         if not isinstance(record, dict):
@@ -51,7 +53,7 @@ def read_json(text: str, source: Source, warn: Warn) -> list[Digest]:
             authors=split_authors(_text(record.get("authors"))),
             summary=_text(record.get("summary")),
             tasks=_tasks(record.get("classification"), record_warn),
-            code_urls=_urls(record.get("github_urls")),
+            code_urls=_code_urls(record, record_warn),
             hf_urls=_urls(record.get("huggingface_urls")),
             warn=record_warn,
         )
@@ -80,3 +82,21 @@ def _tasks(value: Any, warn: Warn) -> tuple[str, ...]:
     if isinstance(value, list):
         return parse_classification(repr([str(v) for v in value]), None, warn)
     return parse_classification(_text(value), None, warn)
+
+
+def _code_urls(record: dict[str, Any], warn: Warn) -> list[str]:
+    """``github_urls`` plus the record's ``github_repo`` where the list lacks it.
+
+    The generator fills ``github_repo`` from the paper page and ``github_urls`` from
+    the abstract; where they disagree both are kept (either may be the typo) and
+    the disagreement is reported.
+    """
+    urls = _urls(record.get("github_urls"))
+    repo = _text(record.get("github_repo")).strip()
+    if repo and repo.upper() != "N/A":
+        folded = {url.strip().rstrip("/").casefold() for url in urls}
+        if repo.rstrip("/").casefold() not in folded:
+            if urls:
+                warn(None, f"github_repo {repo!r} is not among github_urls; both kept")
+            urls.append(repo)
+    return urls

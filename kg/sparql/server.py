@@ -134,13 +134,14 @@ class SparqlHTTPServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        store: ox.Store,
+        store: ox.Store | Callable[[], ox.Store],
         config: EndpointConfig,
         access_log: TextIO | None,
     ) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, SparqlRequestHandler)
-        self.store = store
+        # A callable store source is asked once per query (a growing store, issue 9).
+        self.store_source = store if callable(store) else (lambda: store)
         self.config = config
         self.access_log = access_log
         self.slots = threading.BoundedSemaphore(max(config.max_concurrent, 1))
@@ -339,7 +340,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         config = self.server.config
         try:
             return run_query(
-                self.server.store, query, prefixes=config.prefixes,
+                self.server.store_source(), query, prefixes=config.prefixes,
                 timeout=config.timeout, max_rows=config.max_rows,
                 use_default_graph_as_union=config.use_default_graph_as_union,
                 default_graphs=fields.get("default-graph-uri"),
@@ -535,7 +536,7 @@ def _default_allowed_hosts(host: str) -> frozenset[str] | None:
 
 
 def make_server(
-    store: ox.Store,
+    store: ox.Store | Callable[[], ox.Store],
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
@@ -555,7 +556,7 @@ def make_server(
 
 
 def serve(
-    store: ox.Store,
+    store: ox.Store | Callable[[], ox.Store],
     host: str = "127.0.0.1",
     port: int = 7878,
     *,
