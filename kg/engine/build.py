@@ -127,6 +127,7 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
         graph = target.open(base=base)
     elif target is None:
         graph = _load(GraphStore(base=base), quads, union)
+        graph.store_void(description)  # issue 9
     return graph, description, written
 
 

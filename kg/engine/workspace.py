@@ -182,8 +182,10 @@ class LiveGraph:
             if stamp != self._seen:
                 try:
                     self._graph = self._open()
-                except StoreError:
-                    return self._graph  # mid-swap: keep serving the previous generation
+                except (StoreError, OSError, RuntimeError):
+                    # Mid-swap, or the writer is still compacting files: keep serving
+                    # the previous generation and try again at the next query.
+                    return self._graph
                 self._seen = stamp
         return self._graph
 

@@ -167,7 +167,7 @@ class GraphStore:
             # is derived inside Oxigraph afterwards.
             self.store.bulk_extend(quads)
             self._merge(list(written))
-            self._void = None
+            self.refresh_void()
             return [g.value for g in written]
         old = {item.graph for item in self.manifest() if item.source in keys}
         request = "".join(_RETRACT.replace("OLD", f"<{graph}>") for graph in sorted(old))

@@ -94,8 +94,11 @@ def source_key(path: Path) -> str:
     return Path(os.path.realpath(path)).as_posix()
 
 
-#: NUL bytes in the first 8 KiB beyond this share mean a binary file, not a stray byte.
-_BINARY_NUL_SHARE = 0.01
+#: Control bytes (NUL and the like, not tab or line breaks) in the first 8 KiB beyond
+#: this share mean a binary file, not a text file with a stray byte.
+_BINARY_SHARE = 0.02
+_TEXT_CONTROLS = b"\t\n\r\f\b\x1b"
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
 
 
 def decode(data: bytes) -> tuple[str | None, str | None]:
@@ -104,7 +107,8 @@ def decode(data: bytes) -> tuple[str | None, str | None]:
     The text may still hold stray NUL characters (the caller warns per line).
     """
     head = data[:8192]
-    if (head.count(b"\x00") > max(1, len(head) * _BINARY_NUL_SHARE)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if (b"\x00" in head and controls > max(1, len(head) * _BINARY_SHARE)
             and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return None, "binary file (contains NUL bytes); file skipped"
     for encoding in ("utf-8-sig", "utf-16"):
