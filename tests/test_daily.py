@@ -361,3 +361,48 @@ def test_live_graph_reopens_only_on_a_new_generation(examples_dir: Path,
     kg.build([examples_dir], out, html=False)  # a build swaps the store folder
     assert count(live.current(), DAYS) == len(list(examples_dir.glob("*.md")))
     assert os.path.exists(Workspace(out).generation_path)
+
+
+# --- facts per listing ------------------------------------------------------------------
+
+HEADER = ("| Title | Authors | Summary | Classification | GitHub URLs | HuggingFace URLs |\n"
+          "|---|---|---|---|---|---|\n")
+
+
+def _listing(path: Path, day: str, authors: str, tasks: str) -> None:
+    path.write_text(f"## Papers for {day}\n\n{HEADER}"
+                    f"| [NeoBERT](https://arxiv.org/abs/2502.19587) | {authors} | "
+                    f"Written for this test. | {tasks} | N/A | N/A |\n")
+
+
+def test_overlapping_author_windows_and_labels_stay_with_their_listing(tmp_path: Path) -> None:
+    """The generator caps authors at 5, and the window can move between listings."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _listing(tmp_path / "a" / "papers-2025-02-27.md", "2025-02-27",
+             "Lola Le Breton, Quentin Fournier", "['NLP']")
+    _listing(tmp_path / "b" / "papers-2025-02-28.md", "2025-02-28",
+             "Quentin Fournier, Mariam El Mezouar, Sarath Chandar", "['Sentence Similarity']")
+    result = kg.build([tmp_path / "a", tmp_path / "b"])
+    store = result.store.store
+    doubled = store.query("""SELECT ?a WHERE { ?a prov:agent ?x , ?y FILTER (?x != ?y) }""",
+                          prefixes=v.PREFIXES)
+    assert not list(doubled)
+    positions = store.query("""SELECT ?a WHERE { ?a pkg:authorPosition ?x , ?y
+                               FILTER (?x != ?y) }""", prefixes=v.PREFIXES)
+    assert not list(positions)
+    from kg.sparql.library import bind_query
+
+    rows = store.query(bind_query("paper-summary", {"arxiv": "2502.19587"}),
+                       prefixes=v.PREFIXES)
+    authors = [(int(r["position"].value), r["value"].value) for r in rows
+               if r["field"].value == "author"]
+    assert authors == [(1, "Quentin Fournier"), (2, "Mariam El Mezouar"),
+                       (3, "Sarath Chandar")]  # the latest listing's order, one answer
+    creators = store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { paper:2502.19587 "
+                           "dcterms:creator ?p }", prefixes=v.all_prefixes(kg.DEFAULT_BASE))
+    assert int(next(iter(creators))["n"].value) == 4  # the union
+    by_day = store.query("""SELECT ?date ?label WHERE { ?e dcterms:subject/skos:prefLabel ?label ;
+        schema:isPartOf/schema:datePublished ?date } ORDER BY ?date""", prefixes=v.PREFIXES)
+    assert [(r["date"].value, r["label"].value) for r in by_day] == [
+        ("2025-02-27", "NLP"), ("2025-02-28", "Sentence Similarity")]
