@@ -406,3 +406,20 @@ def test_overlapping_author_windows_and_labels_stay_with_their_listing(tmp_path:
         schema:isPartOf/schema:datePublished ?date } ORDER BY ?date""", prefixes=v.PREFIXES)
     assert [(r["date"].value, r["label"].value) for r in by_day] == [
         ("2025-02-27", "NLP"), ("2025-02-28", "Sentence Similarity")]
+
+
+def test_kg_add_reports_days_and_entries_per_file_and_status_shows_paths(
+        examples_dir: Path, tmp_path: Path) -> None:
+    source = tmp_path / "in" / "both.md"
+    source.parent.mkdir()
+    source.write_text((examples_dir / "papers-2025-02-27.md").read_text())
+    out = tmp_path / "out"
+    first = kg_cli("add", str(source), "-o", str(out), "--no-export")
+    assert f"{source.resolve().as_posix()}: added; days +1 ~0 -0; entries 0 -> 3" \
+        in first.stdout, first.stdout + first.stderr
+    source.write_text((examples_dir / "papers-2025-02-28.md").read_text())
+    second = kg_cli("add", str(source), "-o", str(out), "--no-export")
+    assert f"{source.resolve().as_posix()}: replaced; days +1 ~0 -1; entries 3 -> 6" \
+        in second.stdout, second.stdout + second.stderr
+    status = kg_cli("status", "-g", str(out))
+    assert source.resolve().as_posix() in status.stdout

@@ -43,7 +43,7 @@ def test_adding_the_same_day_twice_changes_nothing(days: Path, tmp_path: Path) -
     run("build", str(days), "-o", str(out))
     before = (out / "graph.ttl").read_bytes()
     done = run("add", str(days / "papers-2025-02-28.md"), "-o", str(out))
-    assert "added 0, replaced 0, unchanged 1 file(s)" in done.stdout
+    assert "added 0, replaced 0, moved 0, unchanged 1 file(s)" in done.stdout
     assert (out / "graph.ttl").read_bytes() == before
     graph = Workspace(out).open(read_only=True)
     assert len(graph.manifest()) == 2
