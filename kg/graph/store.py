@@ -15,13 +15,12 @@ what has been ingested.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -131,7 +130,8 @@ class GraphStore:
             raise ValueError(f"{path}: unknown RDF file extension")
         graph = cls(base=base)
         graph.store.bulk_load(path=str(path), format=rdf_format)
-        graph._merge(graph.graphs())
+        void = [graph.minter.void_graph] if graph.has_void() else []
+        graph._merge([*graph.graphs(), *void])  # a TriG file's VoID graph joins the union
         return graph
 
     @property
@@ -140,7 +140,7 @@ class GraphStore:
 
     def _stored_base(self) -> str | None:
         for quad in self.store.quads_for_pattern(_SETTINGS, v.VOID_URI_SPACE, None, _SETTINGS):
-            return quad.object.value
+            return quad.object.value if isinstance(quad.object, ox.Literal) else None
         return None
 
     def load(self, digests: Iterable[Digest], *, replacing: Iterable[str] = ()) -> list[str]:
@@ -225,7 +225,9 @@ class GraphStore:
     def manifest(self) -> list[Ingested]:
         """What has been ingested: source file, day, SHA-256 and graph, by file and day."""
         found = []
-        for row in self.store.query(_MANIFEST, prefixes=v.PREFIXES):
+        solutions = self.store.query(_MANIFEST, prefixes=v.PREFIXES)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
             graph = row["g"].value
             key = self.minter.graph_source(graph)
             found.append(Ingested(key[0] if key else row["name"].value, row["date"].value,
@@ -260,10 +262,12 @@ class GraphStore:
         grouped, ``rdf:type`` first. The build path writes the same order, so files
         written from a store and from a build are byte-identical for identical input.
         """
-        void = self._stored_void_set()
+        void = {triple_line(str(t.subject), str(t.predicate), str(t.object))
+                for t in self._stored_void_set()}
         lines = (triple_line(str(q.subject), str(q.predicate), str(q.object))
-                 for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-                 if not void or q.triple not in void)
+                 for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if void:
+            lines = (line for line in lines if line not in void)
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             path = Path(tmp) / "union.nt"
             with open(path, "w", encoding="utf-8", newline="\n") as handle:
@@ -271,7 +275,7 @@ class GraphStore:
             yield from read_triples(path)
         yield from self.void()
 
-    def serialize(self, output: io.BufferedIOBase | None = None, *,
+    def serialize(self, output: IO[bytes] | None = None, *,
                   format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes | None:
         """Write the union graph and its VoID description (Turtle, N-Triples, JSON-LD...)
         or, for TriG and N-Quads, the day graphs it is the union of."""
