@@ -76,10 +76,19 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where a digest came from: a display name and a hash of its bytes."""
+    """Where a digest came from: a display name, a hash of its bytes, and its identity.
+
+    ``key`` (the resolved path, see :mod:`kg.read.sources`) names the file's
+    graphs in a store; ``name`` is only its label.
+    """
 
     name: str
     sha256: str
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
 
 @dataclass(slots=True)

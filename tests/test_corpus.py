@@ -75,7 +75,9 @@ def test_json_records_of_the_corpus_match_the_markdown_graph(corpus_dir: Path,
     for md in days:
         links = {e.link for d in parse_inputs([str(md)]).digests for e in d.entries}
         records = json.loads((corpus_dir / "expected" / f"{md.stem}.json").read_text())
-        shared = [r for r in records if r["link"] in links]
+        # github_repo has no markdown column (issue 9 reads it from JSON only)
+        shared = [{k: v for k, v in r.items() if k != "github_repo"}
+                  for r in records if r["link"] in links]
         if not shared:  # the one day with no rows
             continue
         path = tmp_path / f"{md.stem}.json"

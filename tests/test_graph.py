@@ -49,7 +49,9 @@ def test_paper_on_two_days_is_one_node_with_two_entries(graph: rdflib.Graph) -> 
 
 def test_ordered_authorship_and_creator_shortcut(graph: rdflib.Graph) -> None:
     positions = {}
-    for attribution in graph.objects(NEOBERT, PROV.qualifiedAttribution):
+    # each listing (entry) keeps its own ordered author list
+    listing = graph.value(predicate=SCHEMA.about, object=NEOBERT)
+    for attribution in graph.objects(listing, PROV.qualifiedAttribution):
         person = graph.value(attribution, PROV.agent)
         positions[int(graph.value(attribution, PKG.authorPosition))] = str(
             graph.value(person, SCHEMA.name))

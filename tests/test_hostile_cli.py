@@ -14,6 +14,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from tests.cli import run_kg
+
 HEADER = ("## Papers for 2025-02-28\n\n| Title | Authors | Summary | Classification | "
           "GitHub URLs | HuggingFace URLs |\n|---|---|---|---|---|---|\n")
 ROW = ("| [NeoBERT: A Next-Generation BERT](https://arxiv.org/abs/2502.19587) | "
@@ -25,10 +27,7 @@ EXIT_INPUT = 3
 EXIT_INTERRUPTED = 130
 
 
-def kg(*args: str, cwd: Path | None = None, stdin: str | None = None
-       ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True,
-                          text=True, cwd=cwd, input=stdin, timeout=300, check=False)
+kg = run_kg
 
 
 def assert_clean_failure(done: subprocess.CompletedProcess[str], code: int, text: str) -> None:

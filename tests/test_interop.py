@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,6 +18,7 @@ from kg.export.jsonld import CONTEXT_IRI, context_document, write_jsonld
 from kg.graph import vocab as v
 from kg.graph.serialize import write_turtle
 from kg.support.resources import ontology_dir
+from tests.cli import run_kg
 
 BASE = v.DEFAULT_BASE
 # A realistic digest row whose author has a non-ASCII name (percent-escaped in the IRI).
@@ -31,9 +30,6 @@ DIGEST = ("## Papers for 2025-02-28\n\n| Title | Authors | Summary | Classificat
           "[Link](https://github.com/tianyi-lab/R2-T2) | N/A |\n")
 
 
-def run_kg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

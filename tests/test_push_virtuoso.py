@@ -23,6 +23,7 @@ import pytest
 
 from kg.graph.store import GraphStore
 from kg.sparql.push import PushError, push, sparql_url, target_url
+from tests.cli import run_kg
 from tests.test_push import FIXTURE, distinct_triples, free_port, stop
 
 GRAPH = "https://w3id.org/paperkg/graph/pushed"
@@ -153,14 +154,11 @@ def test_chunked_upload_that_virtuoso_drops_fails_loudly(virtuoso: Virtuoso,
 
 @pytest.mark.server
 def test_cli_push_to_virtuoso(virtuoso: Virtuoso, examples_dir: Path, tmp_path: Path) -> None:
-    import sys
 
     out = tmp_path / "output"
-    subprocess.run([sys.executable, "-m", "kg", "build", str(examples_dir), "-o", str(out),
-                    "-q"], check=True, capture_output=True, timeout=300)
-    result = subprocess.run([sys.executable, "-m", "kg", "push", "-g", str(out), "--endpoint",
-                             virtuoso.gsp_url, "--graph-iri", GRAPH + "/cli"],
-                            capture_output=True, text=True, timeout=300, check=False)
+    run_kg("build", str(examples_dir), "-o", str(out), "-q", ok=True)
+    result = run_kg("push", "-g", str(out), "--endpoint", virtuoso.gsp_url,
+                    "--graph-iri", GRAPH + "/cli")
     assert result.returncode == 0, result.stderr
     stored = virtuoso.count(GRAPH + "/cli")
     assert stored > 500 and f"{stored:,} triples sent, {stored:,} stored" in result.stdout

@@ -22,6 +22,7 @@ from kg.graph.store import GraphStore
 from kg.sparql.query import QueryBusy, QueryError, QueryTimeout
 from kg.sparql.sandbox import Job, WorkerCrashed, WorkerPool, on_disk, snapshot
 from kg.sparql.server import LISTEN_BACKLOG, RunningEndpoint, start_background
+from tests.cli import run_kg
 
 pytestmark = pytest.mark.server
 
@@ -206,9 +207,7 @@ def test_workers_see_a_store_that_grows(tmp_path: Path) -> None:
 
 def test_kg_serve_survives_every_reproduction_in_one_run(tmp_path: Path,
                                                          examples_dir: Path) -> None:
-    built = subprocess.run([sys.executable, "-m", "kg", "build", str(examples_dir), "-o",
-                            str(tmp_path / "out"), "-q"], capture_output=True, text=True,
-                           timeout=300, check=False)
+    built = run_kg("build", str(examples_dir), "-o", str(tmp_path / "out"), "-q")
     assert built.returncode == 0, built.stderr
     server = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "-g", str(tmp_path / "out"), "--port", "0",

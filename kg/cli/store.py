@@ -47,8 +47,10 @@ def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
     report_warnings(result.parsed.diagnostics, output_dir)
     report_notes(result.notes)
     if not quiet:
+        for change in result.files:
+            click.echo(change.describe())
         click.echo(f"added {len(result.added)}, replaced {len(result.changed)}, "
-                   f"unchanged {len(result.unchanged)} file(s)")
+                   f"moved {len(result.moved)}, unchanged {len(result.unchanged)} file(s)")
         with user_errors():
             graph = load_graph(output_dir)
             print_summary(BuildResult(graph, result.parsed), result.written, title="store")

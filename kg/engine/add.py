@@ -1,4 +1,13 @@
-"""``kg add`` and ``kg.add()``: new or changed digests into an existing store."""
+"""``kg add`` and ``kg.add()``: new or changed digests into an existing store.
+
+A source is known by its key, the resolved path of the file (see
+:mod:`kg.read.sources`): files that share a base name (``archive/2025/10/30.md``
+and ``archive/2025/11/30.md``) are different sources and never replace each
+other. A file whose bytes hash as recorded is skipped unread; one with new bytes
+replaces exactly what it said before. A file with known bytes at a new path,
+whose old path no longer exists, was moved: its graphs are re-keyed to the new
+path, so nothing is duplicated.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +18,45 @@ from pathlib import Path
 
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
-from kg.graph.store import GraphStore
+from kg.graph.store import GraphStore, Ingested
 from kg.read.parse import ParseResult, parse_documents
-from kg.read.sources import expand_inputs, read_document
+from kg.read.sources import Document, expand_inputs, read_document
 from kg.support.progress import Progress
 
 Inputs = Iterable[str | os.PathLike[str]]
 
 
 @dataclass(slots=True)
+class FileChange:
+    """What one input file did to the store: its days and entries before and after.
+
+    ``status`` is ``added``, ``replaced``, ``moved`` (from ``moved_from``) or
+    ``unchanged``; days are counted as added, replaced (present before and after)
+    and removed; entries as before and after.
+    """
+
+    path: str
+    status: str
+    days_added: int = 0
+    days_replaced: int = 0
+    days_removed: int = 0
+    entries_before: int = 0
+    entries_after: int = 0
+    moved_from: str | None = None
+
+    def describe(self) -> str:
+        if self.status == "unchanged":
+            return f"{self.path}: unchanged"
+        if self.status == "moved":
+            return f"{self.path}: moved from {self.moved_from} (same bytes)"
+        return (f"{self.path}: {self.status}; days +{self.days_added} "
+                f"~{self.days_replaced} -{self.days_removed}; "
+                f"entries {self.entries_before} -> {self.entries_after}")
+
+
+@dataclass(slots=True)
 class AddResult:
-    """What ``add`` did with each input file, by name, and the files it wrote."""
+    """What ``add`` did with each input file (by path), and the files it wrote."""
 
     added: list[str]
     changed: list[str]
@@ -27,32 +64,76 @@ class AddResult:
     parsed: ParseResult
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    files: list[FileChange] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
 
 
 def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False) -> AddResult:
     """Add digests to an existing graph, reading only what is new or changed.
 
-    A file is known by its name: one whose bytes hash as the manifest records is
-    skipped unread; one with new bytes replaces everything it said before (days
-    it no longer holds disappear too). The result equals a rebuild from the
-    latest version of every file.
+    The result equals a rebuild from the latest version of every file at its
+    current path.
     """
-    known: dict[str, set[str]] = {}
+    known: dict[str, list[Ingested]] = {}
     for item in graph.manifest():
-        known.setdefault(item.source, set()).add(item.sha256)
+        known.setdefault(item.source, []).append(item)
     result = AddResult([], [], [], ParseResult())
-    documents = []
+    documents: list[Document] = []
+    replacing: list[str] = []
     for path in expand_inputs([os.fspath(item) for item in inputs]):
         document = read_document(path)
-        if known.get(document.name) == {document.sha256}:
-            result.unchanged.append(document.name)
+        before = known.get(document.key, [])
+        if before and {item.sha256 for item in before} == {document.sha256}:
+            result.unchanged.append(document.key)
+            result.files.append(FileChange(document.key, "unchanged"))
             continue
-        (result.changed if document.name in known else result.added).append(document.name)
+        moved_from = None if before else _moved_from(document, known)
+        if moved_from is not None:
+            replacing.append(moved_from)
+            result.moved.append(document.key)
+            change = FileChange(document.key, "moved", moved_from=moved_from)
+        elif before:
+            result.changed.append(document.key)
+            change = FileChange(document.key, "replaced")
+        else:
+            result.added.append(document.key)
+            change = FileChange(document.key, "added")
+        change.entries_before = sum(item.entries for item in before)
+        result.files.append(change)
         documents.append(document)
     report = Progress(len(documents), enabled=progress) if progress is not False else None
     result.parsed = parse_documents(documents, report)
-    graph.load(result.parsed.digests, replacing=[d.name for d in documents])
+    _count_days(result, known)
+    if documents or replacing:
+        graph.load(result.parsed.digests, replacing=[*replacing, *(d.key for d in documents)])
+    elif not graph.has_void():
+        graph.refresh_void()  # an earlier add was killed between its two transactions
     return result
+
+
+def _moved_from(document: Document, known: dict[str, list[Ingested]]) -> str | None:
+    """The recorded path of a file with these bytes that no longer exists, if any."""
+    for key, items in sorted(known.items()):
+        if {item.sha256 for item in items} == {document.sha256} and key != document.key \
+                and key.startswith("/") and not os.path.exists(key):
+            return key
+    return None
+
+
+def _count_days(result: AddResult, known: dict[str, list[Ingested]]) -> None:
+    by_file: dict[str, dict[str, int]] = {}
+    for digest in result.parsed.digests:
+        days = by_file.setdefault(digest.source.key, {})
+        days[digest.day] = days.get(digest.day, 0) + len(digest.entries)
+    for change in result.files:
+        if change.status in ("unchanged", "moved"):
+            continue
+        before = {item.day for item in known.get(change.path, [])}
+        after = by_file.get(change.path, {})
+        change.days_added = len(set(after) - before)
+        change.days_replaced = len(set(after) & before)
+        change.days_removed = len(before - set(after))
+        change.entries_after = sum(after.values())
 
 
 def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
@@ -61,12 +142,15 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     """Add digests to the working store of an output folder, then rewrite its files.
 
     The exports are rewritten even when nothing changed: an earlier add may have
-    died before exporting.
+    died before exporting. A new store generation is announced (for a running
+    ``kg serve``) once the store is written.
     """
     workspace = Workspace(output)
     graph = workspace.open()
     try:
         result = add(inputs, graph, progress=progress)
+        graph.close()
+        workspace.mark_generation()
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
             from kg.view.draw import write_view_html

@@ -118,11 +118,14 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
     graph: GraphStore | None = None
     if isinstance(target, Workspace):
         fresh = target.fresh_store()
-        _load(GraphStore(fresh, base=base), quads, union).close()
+        loaded = _load(GraphStore(fresh, base=base), quads, union)
+        loaded.store_void(description)  # issue 9: the store holds what graph.ttl holds
+        loaded.close()
         target.install(fresh)
         graph = target.open(base=base)
     elif target is None:
         graph = _load(GraphStore(base=base), quads, union)
+        graph.store_void(description)  # issue 9
     return graph, description, written
 
 
@@ -135,7 +138,7 @@ def _load(graph: GraphStore, quads: Path, union: Path) -> GraphStore:
 def _lines(digests: list[Digest], minter: Minter, quad_file: IO[str] | None) -> Iterator[str]:
     """Union lines (see :func:`kg.graph.lines.triple_line`); day-graph quads go to ``quad_file``."""
     for digest in digests:
-        graph = str(minter.day_graph(digest.source.name, digest.day))
+        graph = str(minter.day_graph(digest.source.key, digest.day))
         for s, p, o in digest_spo(digest, minter):
             subject, predicate, obj = str(s), str(p), str(o)
             if quad_file is not None:

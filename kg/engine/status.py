@@ -11,7 +11,7 @@ from kg.read.parse import ParseResult
 
 @dataclass(frozen=True, slots=True)
 class SourceStatus:
-    """One ingested source file: its name, content hash and the days it gave."""
+    """One ingested source file: its path (its identity key), content hash and days."""
 
     name: str
     sha256: str
@@ -26,7 +26,7 @@ class Status:
 
 
 def status(graph: GraphStore) -> Status:
-    """The sources of a graph (sorted by name) with their days, and the graph's totals."""
+    """The sources of a graph (sorted by path) with their days, and the graph's totals."""
     by_file: dict[str, list[str]] = {}
     hashes: dict[str, str] = {}
     for item in graph.manifest():

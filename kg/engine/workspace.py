@@ -7,6 +7,8 @@ Layout of ``output/`` (or ``-o DIR``)::
     warnings.log   every warning of the last build or add
     store/         the Oxigraph store: the working graph ``kg add``, ``kg query``,
                    ``kg html``, ``kg export`` and ``kg serve`` use
+    generation     rewritten (atomically) after every successful build or add, so a
+                   running ``kg serve`` reopens the store (:func:`kg.sparql.sandbox.on_disk`)
 
 ``kg build`` builds a new store beside the old one and swaps it in only when it is
 complete, so a killed build leaves the previous store and files as they were.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import time
 from pathlib import Path
 
 from kg.graph.store import GraphStore, StoreError
@@ -28,6 +31,7 @@ STORE = "store"
 GRAPH = "graph.ttl"
 PAGE = "graph.html"
 WARNINGS = "warnings.log"
+GENERATION = "generation"
 
 
 class Workspace:
@@ -51,6 +55,14 @@ class Workspace:
     @property
     def warnings_path(self) -> Path:
         return self.directory / WARNINGS
+
+    @property
+    def generation_path(self) -> Path:
+        return self.directory / GENERATION
+
+    def mark_generation(self) -> None:
+        """Announce a new, complete state of the store to readers that hold it open."""
+        write_atomic(self.generation_path, f"{time.time_ns()} {os.getpid()}\n")
 
     def write_warnings(self, diagnostics: list[Diagnostic]) -> None:
         """Keep every warning of the last run in ``warnings.log`` (none: no file)."""
@@ -92,6 +104,7 @@ class Workspace:
             os.replace(self.store_path, old)
         os.replace(fresh, self.store_path)
         shutil.rmtree(old, ignore_errors=True)
+        self.mark_generation()
 
     def _recover(self) -> None:
         """Finish or undo a store swap that a killed process left half done."""
@@ -123,3 +136,5 @@ def open_graph(location: str | os.PathLike[str], *, base: str | None = None) -> 
         return open_graph(workspace.graph_path, base=base)
     raise StoreError(f"no graph at {path}: give a store folder, an output folder with "
                      "store/ or graph.ttl, or an RDF file (run 'kg build' first)")
+
+

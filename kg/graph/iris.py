@@ -9,9 +9,10 @@ attached as ``schema:url`` values.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from pyoxigraph import NamedNode
 
@@ -100,9 +101,24 @@ class Minter:
     def source(self, sha256: str) -> NamedNode:
         return NamedNode(f"{self.base}source/sha256-{sha256}")
 
-    def day_graph(self, source_name: str, day: str) -> NamedNode:
-        """The named graph holding what one source file says about one day."""
-        return NamedNode(f"{self.base}graph/{slug(source_name, 120)}/{day}")
+    def day_graph(self, source_key: str, day: str) -> NamedNode:
+        """The named graph holding what one source file says about one day.
+
+        The source's key (its path) is %-encoded whole, slashes included, so the
+        mapping is injective (no truncation, no case folding) and reversible
+        (:meth:`graph_source`).
+        """
+        # The file system's own bytes: a name that is not UTF-8 (a lone surrogate
+        # in Python) still encodes, and distinct names stay distinct.
+        return NamedNode(f"{self.base}graph/{quote(os.fsencode(source_key), safe='')}/{day}")
+
+    def graph_source(self, graph: str) -> tuple[str, str] | None:
+        """The (source key, day) a day graph's IRI was minted from, or ``None``."""
+        prefix = f"{self.base}graph/"
+        if not graph.startswith(prefix):
+            return None
+        key, _, day = graph[len(prefix):].rpartition("/")
+        return (os.fsdecode(unquote_to_bytes(key)), day) if key else None
 
     def account(self, platform: str, owner: str) -> NamedNode:
         key = (platform, owner)

@@ -97,11 +97,15 @@ def _entry_spo(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Spo]:
         yield (paper, v.SAME_AS, NamedNode(f"{v.DOI_RESOLVER}{v.ARXIV_DOI_PREFIX}{entry.arxiv_id}"))
         yield (paper, v.HAS_ARXIV_ID, Literal(entry.arxiv_id))
 
+    # The ordered author list and the labels belong to the listing (the entry) that
+    # stated them, so two listings with different author windows or labels never
+    # mix; the paper keeps dcterms:creator and dcterms:subject as their union.
+    listing = f"{entry.day}_{key}"
     for position, name in enumerate(entry.authors, start=1):
         person = minter.person(name)
-        authorship = minter.authorship(key, position)
+        authorship = minter.authorship(listing, position)
         yield (paper, v.CREATOR, person)
-        yield (paper, v.QUALIFIED_ATTRIBUTION, authorship)
+        yield (node, v.QUALIFIED_ATTRIBUTION, authorship)
         yield (authorship, v.TYPE, v.AUTHORSHIP)
         yield (authorship, v.AGENT, person)
         yield (authorship, v.AUTHOR_POSITION, _position(position))
@@ -113,6 +117,7 @@ def _entry_spo(entry: Entry, day: NamedNode, minter: Minter) -> Iterator[Spo]:
     for label in entry.tasks:
         task = minter.task(label)
         yield (paper, v.SUBJECT, task)
+        yield (node, v.SUBJECT, task)
         yield (task, v.TYPE, v.CONCEPT)
         yield (task, v.PREF_LABEL, Literal(label, language="en"))
         yield (task, v.IN_SCHEME, minter.task_scheme)

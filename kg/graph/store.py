@@ -21,13 +21,13 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
 from kg.graph.iris import Minter
-from kg.graph.lines import read_triples, write_sorted
+from kg.graph.lines import read_triples, sorted_unique, triple_line
 from kg.graph.mapping import digest_quads
 from kg.graph.serialize import with_header, write_triples
 from kg.graph.void import void_triples
@@ -36,22 +36,34 @@ from kg.records import Digest
 if TYPE_CHECKING:
     import rdflib
 
-# Remove from the union what only graph OLD supports, then the graph itself.
+# Remove from the union what only graph OLD supports, then the graph itself. One
+# such block per replaced graph, the VoID removal and the new data go into ONE
+# update request, which Oxigraph applies as one transaction.
 _RETRACT = """
 DELETE { ?s ?p ?o } WHERE {
   GRAPH OLD { ?s ?p ?o }
   FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER (?other != OLD) }
 } ;
-DROP SILENT GRAPH OLD
+DROP SILENT GRAPH OLD ;
+"""
+# The VoID description sits in the union (so queries and pushes see what graph.ttl
+# holds) and in its own named graph (so it can be told apart and replaced).
+_DROP_VOID = """
+DELETE { ?s ?p ?o } WHERE { GRAPH VOID { ?s ?p ?o } } ;
+DROP SILENT GRAPH VOID ;
 """
 _MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } VALUES ?g { %s } }"
 _MANIFEST = """
-SELECT ?g ?name ?sha ?date WHERE { GRAPH ?g {
+SELECT ?g ?name ?sha ?date (COUNT(DISTINCT ?entry) AS ?entries) WHERE { GRAPH ?g {
   ?day prov:wasDerivedFrom ?src ; schema:datePublished ?date .
-  ?src rdfs:label ?name ; dcterms:identifier ?sha } } ORDER BY ?name ?date
+  ?src rdfs:label ?name ; dcterms:identifier ?sha
+  OPTIONAL { ?entry schema:isPartOf ?day } } }
+GROUP BY ?g ?name ?sha ?date ORDER BY ?g
 """
 # Store settings live in a graph of their own, outside the union.
 _SETTINGS = ox.NamedNode("urn:paperkg:settings")
+#: Stores of this layout (graphs keyed by source path, VoID stored) say so in settings.
+STORE_FORMAT = "paperkg store format 2: day graphs keyed by source path, VoID stored"
 
 
 class StoreError(Exception):
@@ -60,12 +72,17 @@ class StoreError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Ingested:
-    """One manifest line: a source file's day, the graph holding it, the file's hash."""
+    """One manifest line: a source file's day, the graph holding it, the file's hash.
+
+    ``source`` is the file's identity key (its resolved path); ``name`` its label.
+    """
 
     source: str
     day: str
     sha256: str
     graph: str
+    name: str = ""
+    entries: int = 0
 
 
 class GraphStore:
@@ -89,13 +106,17 @@ class GraphStore:
         except OSError as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
         stored = self._stored_base()
+        if stored and not self._current_format():
+            raise StoreError(f"the store at {self.path} was made by an older paperkg release "
+                             "(sources known by file name); rebuild it with kg build")
         if stored and base and stored != base:
             raise StoreError(f"the store at {self.path} was built with base {stored}, "
                              f"not {base}; rebuild it with kg build to change the base")
         self.minter = Minter(stored or base or v.DEFAULT_BASE)
         if not stored and not read_only and self.path is not None:
-            self.store.add(ox.Quad(_SETTINGS, v.VOID_URI_SPACE, ox.Literal(self.base),
-                                   _SETTINGS))
+            self.store.extend([
+                ox.Quad(_SETTINGS, v.VOID_URI_SPACE, ox.Literal(self.base), _SETTINGS),
+                ox.Quad(_SETTINGS, v.DESCRIPTION, ox.Literal(STORE_FORMAT), _SETTINGS)])
         self._void: list[ox.Triple] | None = None
 
     @classmethod
@@ -111,7 +132,8 @@ class GraphStore:
             raise ValueError(f"{path}: unknown RDF file extension")
         graph = cls(base=base)
         graph.store.bulk_load(path=str(path), format=rdf_format)
-        graph._merge(graph.graphs())
+        void = [graph.minter.void_graph] if graph.has_void() else []
+        graph._merge([*graph.graphs(), *void])  # a TriG file's VoID graph joins the union
         return graph
 
     @property
@@ -120,23 +142,26 @@ class GraphStore:
 
     def _stored_base(self) -> str | None:
         for quad in self.store.quads_for_pattern(_SETTINGS, v.VOID_URI_SPACE, None, _SETTINGS):
-            return quad.object.value
+            return quad.object.value if isinstance(quad.object, ox.Literal) else None
         return None
 
     def load(self, digests: Iterable[Digest], *, replacing: Iterable[str] = ()) -> list[str]:
         """Add digests, replacing what their source files said before.
 
-        Every graph of a source named in ``replacing`` or among the digests' sources
-        is retracted first (a day dropped from a corrected file disappears too).
-        Two inputs with one file name in the same call both count. Returns the
-        names of the graphs written.
+        Every graph of a source (by key, see :class:`~kg.records.Source`) named in
+        ``replacing`` or among the digests' sources is retracted (a day dropped
+        from a corrected file disappears too). Retraction, the new day graphs,
+        their share of the union and the VoID description are written in one
+        transaction. Returns the names of the graphs written.
+
+        On disk, retraction, the new day graphs and their share of the union go
+        into one update request, which Oxigraph applies as one transaction: a
+        killed run leaves the old facts or the new ones. The VoID description is
+        removed in that transaction and written in a second one (a store killed
+        between the two has none, and :meth:`refresh_void` restores it).
         """
         digests = list(digests)
-        names = {d.source.name for d in digests} | set(replacing)
-        if names and not self.is_empty():
-            for entry in self.manifest():
-                if entry.source in names:
-                    self.retract(ox.NamedNode(entry.graph))
+        keys = {d.source.key for d in digests} | set(replacing)
         written: dict[ox.NamedNode, None] = {}
         quads = self._quads(digests, written)
         if self.path is None and self.is_empty():
@@ -144,32 +169,49 @@ class GraphStore:
             # is derived inside Oxigraph afterwards.
             self.store.bulk_extend(quads)
             self._merge(list(written))
-        else:
-            # On disk, the day graphs and their share of the union go in one
-            # transaction, so a killed run leaves either all of them or none: a
-            # manifest entry always has its triples in the union.
-            named = list(quads)
-            union = ox.DefaultGraph()
-            self.store.extend([*named, *(ox.Quad(q.subject, q.predicate, q.object, union)
-                                         for q in named)])
+            self.refresh_void()
+            return [g.value for g in written]
+        old = {item.graph for item in self.manifest() if item.source in keys}
+        request = "".join(_RETRACT.replace("OLD", f"<{graph}>") for graph in sorted(old))
+        request += _DROP_VOID.replace("VOID", str(self.minter.void_graph))
+        request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "}"
+        self.store.update(request)
         self._void = None
+        self.refresh_void()
         return [g.value for g in written]
+
+    def refresh_void(self) -> None:
+        """Compute the VoID description of the union and store it (union and own graph)."""
+        void = self.minter.void_graph
+        self.store.update(_DROP_VOID.replace("VOID", str(void)).rstrip().rstrip(";"))
+        description = sorted(void_triples(self.store, self.minter), key=triple_key)
+        self.store_void(description)
+
+    def store_void(self, description: list[ox.Triple]) -> None:
+        """Put a VoID description computed elsewhere (the streaming build) into the store."""
+        void = self.minter.void_graph
+        self.store.extend([*(ox.Quad(t.subject, t.predicate, t.object, void)
+                             for t in description),
+                           *(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                             for t in description)])
+        self._void = description
+
+    def has_void(self) -> bool:
+        return self.store.contains_named_graph(self.minter.void_graph)
+
+    def _current_format(self) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(
+            _SETTINGS, v.DESCRIPTION, ox.Literal(STORE_FORMAT), _SETTINGS))
 
     def _quads(self, digests: list[Digest], written: dict[ox.NamedNode, None]
                ) -> Iterator[ox.Quad]:
         for digest in digests:
-            graph = self.minter.day_graph(digest.source.name, digest.day)
+            graph = self.minter.day_graph(digest.source.key, digest.day)
             written[graph] = None
             yield from digest_quads(digest, self.minter, graph)
 
     def is_empty(self) -> bool:
         return not any(True for _ in self.graphs())
-
-    def retract(self, graph: ox.NamedNode) -> None:
-        """Remove a named graph and whatever only it contributed to the union."""
-        if self.store.contains_named_graph(graph):
-            self.store.update(_RETRACT.replace("OLD", str(graph)))
-            self._void = None
 
     def _merge(self, graphs: list[ox.NamedNode]) -> None:
         if graphs:
@@ -177,25 +219,43 @@ class GraphStore:
 
     def graphs(self) -> Iterator[ox.NamedNode]:
         """The day graphs (named graphs other than the store's settings)."""
+        void = self.minter.void_graph
         for graph in self.store.named_graphs():
-            if isinstance(graph, ox.NamedNode) and graph != _SETTINGS:
+            if isinstance(graph, ox.NamedNode) and graph not in (_SETTINGS, void):
                 yield graph
 
     def manifest(self) -> list[Ingested]:
         """What has been ingested: source file, day, SHA-256 and graph, by file and day."""
-        return [Ingested(row["name"].value, row["date"].value,
-                         row["sha"].value.removeprefix("sha256:"), row["g"].value)
-                for row in self.store.query(_MANIFEST, prefixes=v.PREFIXES)]
+        found = []
+        solutions = self.store.query(_MANIFEST, prefixes=v.PREFIXES)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            graph = row["g"].value
+            key = self.minter.graph_source(graph)
+            found.append(Ingested(key[0] if key else row["name"].value, row["date"].value,
+                                  row["sha"].value.removeprefix("sha256:"), graph,
+                                  row["name"].value, int(row["entries"].value)))
+        return sorted(found, key=lambda item: (item.source, item.day))
 
     def remember_void(self, description: list[ox.Triple]) -> None:
         """Use a VoID description computed elsewhere (the streaming build counts it)."""
         self._void = description
 
     def void(self) -> list[ox.Triple]:
-        """The VoID description of the union graph (computed once per change)."""
+        """The VoID description of the union graph: the stored one, or computed."""
         if self._void is None:
-            self._void = sorted(void_triples(self.store, self.minter), key=triple_key)
+            if self.has_void():
+                quads = self.store.quads_for_pattern(None, None, None, self.minter.void_graph)
+                self._void = sorted((q.triple for q in quads), key=triple_key)
+            else:
+                self._void = sorted(void_triples(self.store, self.minter), key=triple_key)
         return self._void
+
+    def _stored_void_set(self) -> set[ox.Triple]:
+        if not self.has_void():
+            return set()
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None,
+                                                              self.minter.void_graph)}
 
     def triples(self) -> Iterator[ox.Triple]:
         """The union graph in a canonical order, then its VoID description.
@@ -209,12 +269,19 @@ class GraphStore:
 
     def data_triples(self) -> Iterator[ox.Triple]:
         """The union graph alone, in the canonical order of :meth:`triples`."""
+        void = {triple_line(str(t.subject), str(t.predicate), str(t.object))
+                for t in self._stored_void_set()}
+        lines = (triple_line(str(q.subject), str(q.predicate), str(q.object))
+                 for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if void:
+            lines = (line for line in lines if line not in void)
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             path = Path(tmp) / "union.nt"
-            write_sorted(self.store, path)
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(sorted_unique(lines, tmp))
             yield from read_triples(path)
 
-    def serialize(self, output: io.BufferedIOBase | None = None, *,
+    def serialize(self, output: IO[bytes] | None = None, *,
                   format: ox.RdfFormat = ox.RdfFormat.TURTLE) -> bytes | None:
         """Write the union graph and its VoID description (Turtle, N-Triples, JSON-LD...)
         or, for TriG and N-Quads, the day graphs it is the union of."""
@@ -253,6 +320,13 @@ class GraphStore:
         """Flush an on-disk store to disk (the in-memory store needs nothing)."""
         if self.path is not None:
             self.store.flush()
+
+
+def _data_lines(quads: Iterable[ox.Quad]) -> Iterator[str]:
+    """SPARQL ``INSERT DATA`` lines: each quad in its graph and in the union."""
+    for quad in quads:
+        triple = f"{quad.subject} {quad.predicate} {quad.object} ."
+        yield f"GRAPH {quad.graph_name} {{ {triple} }}\n{triple}\n"
 
 
 def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:

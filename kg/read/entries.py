@@ -48,9 +48,13 @@ def arxiv_id(link: str | None) -> str | None:
 
 
 def split_authors(cell: str) -> tuple[str, ...]:
-    """Split a comma-separated author cell, dropping empty names and duplicates."""
+    """Split a comma-separated author cell, dropping empty names.
+
+    A repeated name is kept where written (:func:`make_entry` warns about it), so
+    the authors after it keep their positions.
+    """
     names = (squash(name) for name in cell.split(","))
-    return tuple(dict.fromkeys(name for name in names if name))
+    return tuple(name for name in names if name)
 
 
 def parse_classification(cell: str, line: int | None, warn: Warn) -> tuple[str, ...]:
@@ -110,6 +114,7 @@ def make_entry(*, day: str, position: int, line: int, title: str, link: str | No
         warn(line, f"no arXiv ID in link {link!r}; paper identified by its title")
     elif not title:
         warn(line, f"row for arXiv {paper_id} has no title")
+    _warn_repeated_authors(authors, line, warn)
     code = tuple(_SPACE.sub("", url) for url in code_urls)
     hf = tuple(_SPACE.sub("", url) for url in hf_urls)
     links = resolve_links(code, GITHUB, line, warn) + resolve_links(hf, HUGGINGFACE, line, warn)
@@ -118,6 +123,16 @@ def make_entry(*, day: str, position: int, line: int, title: str, link: str | No
         authors=authors, summary=squash(summary), tasks=tasks, code_urls=code, hf_urls=hf,
         links=tuple(dict.fromkeys(links)),
     )
+
+
+def _warn_repeated_authors(authors: tuple[str, ...], line: int | None, warn: Warn) -> None:
+    first: dict[str, int] = {}
+    for position, name in enumerate(authors, start=1):
+        if name in first:
+            warn(line, f"author {name!r} listed at positions {first[name]} and {position}; "
+                       "both kept")
+        else:
+            first[name] = position
 
 
 def _clip(text: str, limit: int = 60) -> str:

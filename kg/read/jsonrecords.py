@@ -46,6 +46,8 @@ def read_json(text: str, source: Source, warn: Warn) -> list[Digest]:
         return []
     fallback = day_from_name(source.name)
     digests: dict[str, Digest] = {}
+    if not data and fallback is not None:  # the generator's record of a day with no papers
+        digests[fallback] = Digest(fallback, source, 1)
     for number, record in enumerate(data, start=1):
         where = f"record {number}"
         if not isinstance(record, dict):
@@ -69,7 +71,7 @@ def read_json(text: str, source: Source, warn: Warn) -> list[Digest]:
             authors=split_authors(fields.text("authors")),
             summary=fields.text("summary"),
             tasks=_tasks(fields.value("classification"), fields, record_warn),
-            code_urls=fields.urls("github_urls"),
+            code_urls=_code_urls(fields, record_warn),
             hf_urls=fields.urls("huggingface_urls"),
             warn=record_warn,
         )
@@ -137,3 +139,21 @@ def _tasks(value: Any, fields: _Fields, warn: Warn) -> tuple[str, ...]:
         labels = [fields.clean(str(v), "classification") for v in value]
         return parse_classification(repr(labels), None, warn)
     return parse_classification(fields.text("classification"), None, warn)
+
+
+def _code_urls(fields: _Fields, warn: Warn) -> list[str]:
+    """``github_urls`` plus the record's ``github_repo`` where the list lacks it.
+
+    The generator fills ``github_repo`` from the paper page and ``github_urls`` from
+    the abstract; where they disagree both are kept (either may be the typo) and
+    the disagreement is reported.
+    """
+    urls = fields.urls("github_urls")
+    repo = fields.text("github_repo").strip()
+    if repo and repo.upper() != "N/A":
+        folded = {url.strip().rstrip("/").casefold() for url in urls}
+        if repo.rstrip("/").casefold() not in folded:
+            if urls:
+                warn(None, f"github_repo {repo!r} is not among github_urls; both kept")
+            urls.append(repo)
+    return urls

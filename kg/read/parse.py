@@ -27,7 +27,7 @@ class ParseResult:
 
 def parse_document(document: Document, result: ParseResult) -> list[Digest]:
     """Parse one document into ``result``; returns the digests it held."""
-    source = Source(document.name, document.sha256)
+    source = Source(document.name, document.sha256, document.key)
 
     def warn(line: int | None, message: str) -> None:
         result.diagnostics.append(Diagnostic(document.name, line, message))
@@ -38,6 +38,8 @@ def parse_document(document: Document, result: ParseResult) -> list[Digest]:
         warn(None, problem)
     if text is None:
         return []
+    if "\x00" in text:
+        text = _strip_nul(text, warn)
     if document.is_json:
         digests = read_json(text, source, warn)
     else:
@@ -86,3 +88,11 @@ def _drop_repeats(digests: list[Digest], warn) -> None:
             seen[key] = entry.line
             kept.append(entry)
         digest.entries = kept
+
+
+def _strip_nul(text: str, warn) -> str:
+    """Remove stray NUL characters, warning at each line that held one."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "\x00" in line:
+            warn(number, "stray NUL byte removed")
+    return text.replace("\x00", "")

@@ -3,7 +3,13 @@
 Inputs may be files, directories (searched recursively for digests), glob
 patterns, or ``-`` for standard input. Decoding never fails: UTF-8 (with or
 without BOM) is expected; anything else is read as Windows-1252/Latin-1 with a
-warning, and binary files are refused with a warning.
+warning, and binary files are refused with a warning. A stray NUL byte does not
+make a text file binary: the parser removes it and warns at its line.
+
+A document's identity (``Document.key``) is its resolved absolute path: two
+files never share one, whatever their base names (the generator's
+``archive/YYYY/MM/DD.md`` has hundreds of files named ``30.md``), and one file
+keeps it however it is named on the command line.
 """
 
 from __future__ import annotations
@@ -24,10 +30,15 @@ class InputError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One input document: display name, raw bytes and a stable identity."""
+    """One input document: display name (base name), raw bytes and its identity key."""
 
     name: str
     data: bytes
+    key: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
     @property
     def sha256(self) -> str:
@@ -99,14 +110,32 @@ def read_document(path: Path | None) -> Document:
     try:
         # A name that is not UTF-8 gets its escaped form (\\xff): RDF text cannot hold it.
         name = os.fsencode(path.name).decode("utf-8", "backslashreplace")
-        return Document(name, path.read_bytes())
+        return Document(name, path.read_bytes(), source_key(path))
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
 
 
+def source_key(path: Path) -> str:
+    """The identity of a file: its resolved absolute path, in POSIX form."""
+    return Path(os.path.realpath(path)).as_posix()
+
+
+#: Control bytes (NUL and the like, not tab or line breaks) in the first 8 KiB beyond
+#: this share mean a binary file, not a text file with a stray byte.
+_BINARY_SHARE = 0.02
+_TEXT_CONTROLS = b"\t\n\r\f\b\x1b"
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
+
+
 def decode(data: bytes) -> tuple[str | None, str | None]:
-    """Decode bytes to text; returns ``(text, problem)``, text ``None`` if binary."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode bytes to text; returns ``(text, problem)``, text ``None`` if binary.
+
+    The text may still hold stray NUL characters (the caller warns per line).
+    """
+    head = data[:8192]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if (b"\x00" in head and controls > max(1, len(head) * _BINARY_SHARE)
+            and not data.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return None, "binary file (contains NUL bytes); file skipped"
     for encoding in ("utf-8-sig", "utf-16"):
         if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -42,6 +42,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.engine.workspace import Workspace
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
@@ -91,12 +92,26 @@ def snapshot(store: ox.Store) -> StoreSource:
 
 
 def on_disk(path: str | os.PathLike[str]) -> StoreSource:
-    """A source for an on-disk (RocksDB) store folder; a new generation whenever its
-    manifest files change, so workers reopen it after a ``kg add``."""
+    """A source for an on-disk (RocksDB) store folder; a new generation whenever a
+    write completed, so workers reopen it after a ``kg add`` or ``kg build``.
+
+    In an output folder the workspace's ``generation`` marker says so (it is
+    rewritten only after a write succeeded, so a half-swapped store is never
+    opened); a bare store folder falls back to the signature of its files.
+    """
     folder = Path(path)
+    workspace = Workspace(folder.parent)
+    marker = workspace.generation_path if folder == workspace.store_path else None
 
     def current() -> StoreHandle:
-        return StoreHandle(path=str(folder), generation=_generation(folder))
+        try:
+            if marker is None:
+                raise FileNotFoundError
+            stat = marker.stat()
+            generation = f"marker:{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+        except OSError:
+            generation = _generation(folder)
+        return StoreHandle(path=str(folder), generation=generation)
 
     return current
 
@@ -167,10 +182,16 @@ def worker_main(fd: int) -> None:
             return
         try:
             if store is None or opened != handle:
-                store, opened = None, None
                 _cap(None)
-                store, opened = handle.open(), handle
-                _cap(memory_bytes)
+                try:
+                    store, opened = handle.open(), handle
+                except (OSError, RuntimeError):
+                    if store is None:
+                        raise
+                    # A writer is still swapping the store in: answer from the
+                    # generation already open and try the new one at the next query.
+                finally:
+                    _cap(memory_bytes)
             reply: tuple[Any, ...] = ("ok", _answer(store, job))
         except MemoryError:
             reply = ("error", "memory", "")

@@ -27,7 +27,12 @@ _TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
 _LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
 _URLS = "SELECT ?s ?u WHERE { ?s schema:url|schema:codeRepository ?u }"
 _EDGES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
-_AUTHORS = """SELECT ?paper ?name ?pos WHERE { ?paper prov:qualifiedAttribution ?a .
+# The author order of a paper's latest listing (issue 9: each listing keeps its own).
+_AUTHORS = """SELECT ?paper ?name ?pos WHERE {
+  { SELECT ?paper (MAX(?d) AS ?latest) WHERE { ?l schema:about ?paper ;
+      prov:qualifiedAttribution [] ; schema:isPartOf/schema:datePublished ?d } GROUP BY ?paper }
+  ?e schema:about ?paper ; prov:qualifiedAttribution ?a ;
+     schema:isPartOf/schema:datePublished ?latest .
   ?a prov:agent ?person ; pkg:authorPosition ?pos . ?person schema:name ?name }"""
 _FEATURED = """SELECT ?paper ?day ?date WHERE { ?entry schema:about ?paper ;
   schema:isPartOf ?day . ?day schema:datePublished ?date }"""
