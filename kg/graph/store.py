@@ -29,7 +29,7 @@ from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import read_triples, sorted_unique, triple_line
 from kg.graph.mapping import digest_quads
-from kg.graph.serialize import with_header, write_triples
+from kg.graph.serialize import ontology_header, with_header, write_triples
 from kg.graph.void import void_triples
 from kg.records import Digest
 
@@ -188,13 +188,19 @@ class GraphStore:
         self.store_void(description)
 
     def store_void(self, description: list[ox.Triple]) -> None:
-        """Put a VoID description computed elsewhere (the streaming build) into the store."""
+        """Put a VoID description computed elsewhere (the streaming build) into the store.
+
+        The files' ontology header goes with it, so a query over the store counts
+        what ``graph.ttl`` holds, triple for triple.
+        """
         void = self.minter.void_graph
+        described = sorted({*description, *ontology_header(self.minter.dataset)},
+                           key=triple_key)
         self.store.extend([*(ox.Quad(t.subject, t.predicate, t.object, void)
-                             for t in description),
+                             for t in described),
                            *(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
-                             for t in description)])
-        self._void = description
+                             for t in described)])
+        self._void = described
 
     def has_void(self) -> bool:
         return self.store.contains_named_graph(self.minter.void_graph)
