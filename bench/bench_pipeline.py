@@ -142,7 +142,7 @@ def bench_pipeline(size: int, data: Path, work: Path, baseline: bool) -> dict:
                               "triples": stats["triples"], "build_s": stats["build_s"],
                               "serialize_s": stats["serialize_s"]}
         (work / f"base-{size}.ttl").unlink(missing_ok=True)
-    out = work / f"kg-{size}"
+    out = work / f"kg-{size}"  # the default build's output stays for the queries
     for key, flags in (("paperkg", ["--no-store", *no_html()]), ("paperkg_default", [])):
         shutil.rmtree(out, ignore_errors=True)
         run = measure(kg("build", str(source), "-o", str(out), *flags))
@@ -399,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/paperkg-bench/work"),
                     help="scratch folder for outputs and stores")
     ap.add_argument("--repeat", type=int, default=3, help="query repeats (best is kept)")
+    ap.add_argument("--query-size", type=int, default=None,
+                    help="rows of the build the queries run on (default: the largest size)")
     ap.add_argument("--no-year", action="store_true", help="skip the one-year builds")
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--no-queries", action="store_true")
@@ -428,7 +430,7 @@ def main(argv: list[str] | None = None) -> int:
         report.incremental = bench_incremental(args.data, args.work)
         print(json.dumps(report.incremental), flush=True)
     if not args.no_queries:
-        report.queries = bench_queries(max(sizes), args.work, args.repeat)
+        report.queries = bench_queries(args.query_size or max(sizes), args.work, args.repeat)
         print(json.dumps(report.queries), flush=True)
     judge(report)
     print_report(report)
