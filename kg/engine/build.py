@@ -133,11 +133,22 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
 
 
 def _lines(digests: list[Digest], minter: Minter, loader: BatchLoader | None) -> Iterator[str]:
-    """Union lines (:func:`kg.graph.lines.triple_line`); day-graph quads go to ``loader``."""
+    """Union lines (:func:`kg.graph.lines.triple_line`); day-graph quads go to ``loader``.
+
+    ``str()`` of a term costs more than the rest of a line, so predicates (a few
+    dozen vocabulary terms) are turned into text once, and a subject once for the
+    run of triples the mapping yields about it.
+    """
+    predicates: dict[ox.NamedNode, str] = {}
+    last: object = None
+    subject = ""
     for digest in digests:
         graph = str(minter.day_graph(digest.source.name, digest.day))
         for s, p, o in digest_spo(digest, minter):
-            subject, predicate, obj = str(s), str(p), str(o)
+            if s is not last:
+                last, subject = s, str(s)
+            predicate = predicates.get(p) or predicates.setdefault(p, str(p))
+            obj = str(o)
             if loader is not None:
                 loader.add(f"{subject} {predicate} {obj} {graph} .\n")
             yield f"{subject}{chr(9) if predicate == TYPE else ' '}{predicate} {obj} .\n"

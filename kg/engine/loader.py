@@ -51,6 +51,8 @@ class BatchLoader:
             self._flush()
 
     def _flush(self) -> None:
+        if self._error is not None:  # stop mapping for a store that cannot be loaded
+            raise self._error
         if self._lines:
             data = "".join(self._lines).encode()
             self._lines = []
@@ -70,10 +72,12 @@ class BatchLoader:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
-        if kind is None:
-            self._flush()
-        self._lines = []
-        self._queue.put(None)
-        self._thread.join()
+        try:
+            if kind is None:
+                self._flush()
+        finally:
+            self._lines = []
+            self._queue.put(None)
+            self._thread.join()
         if kind is None and self._error is not None:
             raise self._error
