@@ -408,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--query-size", type=int, default=None,
                     help="rows of the build the queries run on (default: the largest size)")
     ap.add_argument("--no-year", action="store_true", help="skip the one-year builds")
+    ap.add_argument("--no-pipeline", action="store_true",
+                    help="skip the per-size builds (queries then use an earlier run's build)")
     ap.add_argument("--no-incremental", action="store_true")
     ap.add_argument("--no-queries", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
@@ -427,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_year:
         report.year = bench_year(args.data, args.work)
         print(json.dumps(report.year), flush=True)
-    for size in sizes:
+    for size in [] if args.no_pipeline else sizes:
         baseline = args.baseline_max is None or size <= args.baseline_max
         row = bench_pipeline(size, args.data, args.work, baseline)
         report.pipeline.append(row)

@@ -114,8 +114,10 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
                 union_file.write(line)
                 if loader is not None:
                     loader.add(line)
+        if loader is not None:
+            loader.flush()  # the last batch loads while the files are written
         description = sorted(counter.triples(), key=triple_key)
-        for name in formats:  # while the loader takes the last batches
+        for name in formats:
             assert out is not None
             filename, rdf_format = FORMATS[name]
             path = out / filename

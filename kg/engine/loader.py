@@ -48,9 +48,10 @@ class BatchLoader:
         lines = self._lines
         lines.append(line)
         if len(lines) >= self.batch_lines:
-            self._flush()
+            self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Hand the lines collected so far to the loading thread (blocks while one waits)."""
         if self._error is not None:  # stop mapping for a store that cannot be loaded
             raise self._error
         if self._lines:
@@ -74,7 +75,7 @@ class BatchLoader:
                  traceback: TracebackType | None) -> None:
         try:
             if kind is None:
-                self._flush()
+                self.flush()
         finally:
             self._lines = []
             self._queue.put(None)
