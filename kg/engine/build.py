@@ -6,9 +6,13 @@ per quad several times over (4.9 GB at 100k papers). Here the mapping's triples
 become N-Triples lines (:mod:`kg.graph.lines`); an external sort with
 de-duplication yields the union in its canonical order, written once to a
 temporary file while the VoID counts are taken (:class:`kg.graph.void.LineCounter`).
-Turtle, N-Triples and JSON-LD are serialised from that file by pyoxigraph; the
-store (on disk in the output folder, or in memory for the API without one) is
-bulk-loaded from it and from the day graphs' N-Quads.
+Turtle, N-Triples and JSON-LD are serialised from that file by pyoxigraph.
+
+The store (on disk in the output folder, or in memory for the API without one)
+is loaded by :class:`kg.engine.loader.BatchLoader` in bounded batches on a second
+thread: the day graphs' quads as they are mapped, the union's lines as the sort
+yields them, so Oxigraph's loader (Rust, without the GIL) runs beside the Python
+mapping and sort, and its memory is that of a batch, not of the whole build.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
+from kg.engine.loader import BatchLoader
 from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
 from kg.engine.workspace import Workspace
@@ -98,49 +102,55 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
     in-memory store) or ``False`` (no store at all).
     """
     minter = Minter(base)
-    union, quads = tmp / "union.nt", tmp / "quads.nq"
+    union = tmp / "union.nt"
     counter = LineCounter(minter)
-    need_quads = target is not False
-    with (open(quads, "w", encoding="utf-8", newline="\n") if need_quads
-          else nullcontext()) as quad_file, \
-            open(union, "w", encoding="utf-8", newline="\n") as union_file:
-        for line in sorted_unique(_lines(digests, minter, quad_file), tmp):
-            counter.add(line)
-            union_file.write(line)
-    description = sorted(counter.triples(), key=triple_key)
+    fresh = target.fresh_store() if isinstance(target, Workspace) else None
+    loading = GraphStore(fresh, base=base) if target is not False else None
     written: list[Path] = []
-    for name in formats:
-        assert out is not None
-        path = out / FORMATS[name].filename
-        with atomic_writer(path) as handle:
-            write_triples(read_triples(union), description, handle, FORMATS[name], base)
-        written.append(path)
-    graph: GraphStore | None = None
-    if isinstance(target, Workspace):
-        fresh = target.fresh_store()
-        loaded = _load(GraphStore(fresh, base=base), quads, union)
-        loaded.store_void(description)  # issue 9: the store holds what graph.ttl holds
-        loaded.close()
-        target.install(fresh)
-        graph = target.open(base=base)
-    elif target is None:
-        graph = _load(GraphStore(base=base), quads, union)
-        graph.store_void(description)  # issue 9
-    return graph, description, written
+    with BatchLoader(loading.store) if loading is not None else nullcontext() as loader:
+        with open(union, "w", encoding="utf-8", newline="\n") as union_file:
+            for line in sorted_unique(_lines(digests, minter, loader), tmp):
+                counter.add(line)
+                union_file.write(line)
+                if loader is not None:
+                    loader.add(line)
+        if loader is not None:
+            loader.flush()  # the last batch loads while the files are written
+        description = sorted(counter.triples(), key=triple_key)
+        for name in formats:
+            assert out is not None
+            path = out / FORMATS[name].filename
+            with atomic_writer(path) as handle:
+                write_triples(read_triples(union), description, handle, FORMATS[name], base)
+            written.append(path)
+    if loading is not None:
+        loading.store_void(description)  # the store holds what graph.ttl holds
+    if loading is None or fresh is None:
+        return loading, description, written
+    assert isinstance(target, Workspace)
+    loading.close()
+    del loading, loader  # no handle on the fresh store may survive its swap
+    target.install(fresh)
+    return target.open(base=base), description, written
 
 
-def _load(graph: GraphStore, quads: Path, union: Path) -> GraphStore:
-    graph.store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
-    graph.store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
-    return graph
+def _lines(digests: list[Digest], minter: Minter, loader: BatchLoader | None) -> Iterator[str]:
+    """Union lines (:func:`kg.graph.lines.triple_line`); day-graph quads go to ``loader``.
 
-
-def _lines(digests: list[Digest], minter: Minter, quad_file: IO[str] | None) -> Iterator[str]:
-    """Union lines (see :func:`kg.graph.lines.triple_line`); day-graph quads go to ``quad_file``."""
+    ``str()`` of a term costs more than the rest of a line, so predicates (a few
+    dozen vocabulary terms) are turned into text once, and a subject once for the
+    run of triples the mapping yields about it.
+    """
+    predicates: dict[ox.NamedNode, str] = {}
+    last: object = None
+    subject = ""
     for digest in digests:
         graph = str(minter.day_graph(digest.source.key, digest.day))
         for s, p, o in digest_spo(digest, minter):
-            subject, predicate, obj = str(s), str(p), str(o)
-            if quad_file is not None:
-                quad_file.write(f"{subject} {predicate} {obj} {graph} .\n")
+            if s is not last:
+                last, subject = s, str(s)
+            predicate = predicates.get(p) or predicates.setdefault(p, str(p))
+            obj = str(o)
+            if loader is not None:
+                loader.add(f"{subject} {predicate} {obj} {graph} .\n")
             yield f"{subject}{chr(9) if predicate == TYPE else ' '}{predicate} {obj} .\n"
