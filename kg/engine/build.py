@@ -60,10 +60,9 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     parsed = parse_inputs([os.fspath(item) for item in inputs], progress=progress)
     if output is None:
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
-            graph, description, _ = _map_and_load(parsed.digests, Path(tmp), base,
-                                                  target=None, formats=())
+            graph, _, _ = _map_and_load(parsed.digests, Path(tmp), base,
+                                        target=None, formats=())
         assert graph is not None
-        graph.remember_void(description)
         return BuildResult(graph, parsed, None, base)
 
     out = Path(output)
@@ -79,7 +78,6 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             formats=[name for name in formats if name not in QUAD_FORMATS], out=out)
     result = BuildResult(graph, parsed, description, base, written)
     if graph is not None:
-        graph.remember_void(description)
         written.extend(write_outputs(graph, out, quad_formats))
         if html:
             from kg.view.draw import write_view_html

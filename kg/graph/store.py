@@ -243,10 +243,6 @@ class GraphStore:
                                   row["name"].value, int(row["entries"].value)))
         return sorted(found, key=lambda item: (item.source, item.day))
 
-    def remember_void(self, description: list[ox.Triple]) -> None:
-        """Use a VoID description computed elsewhere (the streaming build counts it)."""
-        self._void = description
-
     def void(self) -> list[ox.Triple]:
         """The VoID description of the union graph: the stored one, or computed."""
         if self._void is None:
