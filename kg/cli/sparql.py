@@ -114,8 +114,10 @@ def serve_command(graph_location: Path, host: str, port: int, timeout: float, ma
                   cors: bool) -> None:
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
     from kg.sparql.server import serve
+    from kg.web.site import attach_search
 
     graph = load_graph(graph_location)
+    attach_search(graph.store, graph_location)
     try:
         serve(graph.store, host, port, timeout=timeout, max_rows=max_rows, cors=cors,
               prefixes=vocab.all_prefixes(graph.base))

@@ -67,6 +67,9 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     graph = workspace.open()
     try:
         result = add(inputs, graph, progress=progress)
+        from kg.web.search import SEARCH_FILE, update_index
+
+        update_index(graph.store, workspace.directory / SEARCH_FILE)
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
             from kg.view.draw import write_view_html

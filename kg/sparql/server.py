@@ -54,6 +54,7 @@ from typing import BinaryIO, TextIO
 
 import pyoxigraph as ox
 
+from kg import web
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
@@ -252,6 +253,11 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def _handle_get(self) -> None:
         path, params = self._route()
+        page = None if path.rstrip("/") == SPARQL_PATH else web.respond(  # kg.web pages
+            self.server.store, self.command, path, params, dict(self.headers.items()))
+        if page is not None:
+            self._send(page.status, page.body, page.content_type, page.headers)
+            return
         if path in ("/", ""):
             self._send_text(200, help_text(self.server))
             return
