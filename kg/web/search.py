@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
+from kg.support.atomic import write_atomic
 
 SEARCH_FILE = "search.sqlite"
 _SCHEMA = ("CREATE VIRTUAL TABLE docs USING fts5("
@@ -75,22 +75,16 @@ def _fill(connection: sqlite3.Connection, store: ox.Store) -> None:
 
 
 def update_index(store: ox.Store, path: str | os.PathLike[str]) -> Path:
-    """Write the search index of ``store`` to ``path`` atomically (a temp file renamed)."""
-    target = Path(path)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".tmp")
-    os.close(handle)
+    """Write the search index of ``store`` to ``path`` atomically (built in memory)."""
+    connection = sqlite3.connect(":memory:")
     try:
-        connection = sqlite3.connect(temp)
-        try:
-            _fill(connection, store)
-        finally:
-            connection.close()
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+        _fill(connection, store)
+        connection.execute("VACUUM")
+        data = connection.serialize()
+    finally:
+        connection.close()
+    write_atomic(path, data)
+    return Path(path)
 
 
 def match_expression(text: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
@@ -15,18 +16,23 @@ SELECT ?label ?date ?source WHERE {
 } LIMIT 1
 """
 _ENTRIES = """
-SELECT ?paper ?title ?text
-       (GROUP_CONCAT(DISTINCT CONCAT(STR(1000 + ?pos), "\\u001F", STR(?person), "\\u001F", ?name);
-                     SEPARATOR="\\u001E") AS ?authors)
-       (GROUP_CONCAT(DISTINCT CONCAT(STR(?task), "\\u001F", STR(?tl));
-                     SEPARATOR="\\u001E") AS ?tasks)
-WHERE {
+SELECT ?paper ?title ?text WHERE {
   ?entry schema:isPartOf ?node ; schema:about ?paper . ?paper rdfs:label ?title .
   OPTIONAL { ?entry schema:text ?text }
-  OPTIONAL { ?paper prov:qualifiedAttribution ?a . ?a prov:agent ?person ;
-             pkg:authorPosition ?pos . ?person schema:name ?name }
-  OPTIONAL { ?paper dcterms:subject ?task . ?task skos:prefLabel ?tl }
-} GROUP BY ?paper ?title ?text ORDER BY STR(?paper)
+} ORDER BY STR(?paper)
+"""
+_AUTHORS = """
+SELECT ?paper ?person ?name WHERE {
+  ?entry schema:isPartOf ?node ; schema:about ?paper .
+  ?paper prov:qualifiedAttribution ?a . ?a prov:agent ?person ; pkg:authorPosition ?position .
+  ?person schema:name ?name .
+} ORDER BY ?paper ?position
+"""
+_TASKS = """
+SELECT ?paper ?task ?label WHERE {
+  ?entry schema:isPartOf ?node ; schema:about ?paper .
+  ?paper dcterms:subject ?task . ?task skos:prefLabel ?label .
+} ORDER BY ?paper LCASE(STR(?label))
 """
 _PREVIOUS = """
 SELECT (STR(MAX(?other)) AS ?date) WHERE {
@@ -41,23 +47,17 @@ SELECT (STR(MIN(?other)) AS ?date) WHERE {
 
 def context(site: Site, node: ox.NamedNode) -> dict[str, Any]:
     head = site.rows(_HEAD, node=node)
-    entries = []
-    for row in site.rows(_ENTRIES, node=node):
-        entries.append({
-            "paper": row["paper"], "title": row["title"], "text": row["text"],
-            "authors": _pairs(row["authors"], sort=True),
-            "tasks": sorted(_pairs(row["tasks"]), key=lambda pair: pair[1].casefold()),
-        })
+    authors: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in site.rows(_AUTHORS, node=node):
+        authors[row["paper"]].append((row["person"], row["name"]))
+    tasks: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for row in site.rows(_TASKS, node=node):
+        tasks[row["paper"]].append((row["task"], row["label"]))
+    entries = [{**row, "authors": authors[row["paper"]], "tasks": tasks[row["paper"]]}
+               for row in site.rows(_ENTRIES, node=node)]
     neighbours = {name: rows[0]["date"] if rows else None for name, rows in
                   (("previous", site.rows(_PREVIOUS, node=node)),
                    ("next", site.rows(_NEXT, node=node)))}
     return {"head": head[0] if head else {}, "entries": entries, "neighbours": neighbours,
             "day_path": site.local(site.base + "day/")}
 
-
-def _pairs(packed: str | None, sort: bool = False) -> list[tuple[str, str]]:
-    """Unpack ``GROUP_CONCAT`` text: ``[order]␟iri␟label`` records -> (iri, label)."""
-    if not packed:
-        return []
-    lines = sorted(packed.split("\x1e")) if sort else packed.split("\x1e")
-    return [(parts[-2], parts[-1]) for parts in (line.split("\x1f") for line in lines)]

@@ -15,9 +15,7 @@ SELECT ?day ?date (COUNT(?entry) AS ?papers) WHERE {
 } GROUP BY ?day ?date ORDER BY DESC(?date) LIMIT 14
 """
 _TASKS = """
-SELECT ?task (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?paper dcterms:subject ?task . ?task skos:prefLabel ?l .
-} GROUP BY ?task ORDER BY DESC(?papers) LCASE(?label) LIMIT 20
+SELECT ?task (COUNT(?paper) AS ?papers) WHERE { ?paper dcterms:subject ?task } GROUP BY ?task
 """
 
 
@@ -25,4 +23,5 @@ def context(site: Site) -> dict[str, Any]:
     counts = {row["c"]: row["n"] for row in site.rows(_TOTALS)}
     totals = [(kind.plural, counts[kind.cls.value]) for kind in KINDS
               if counts.get(kind.cls.value)]
-    return {"totals": totals, "days": site.rows(_DAYS), "tasks": site.rows(_TASKS)}
+    tasks = site.top(_TASKS, "task", "papers", 20, label="skos:prefLabel", into="label")
+    return {"totals": totals, "days": site.rows(_DAYS), "tasks": tasks}

@@ -8,6 +8,10 @@ import pyoxigraph as ox
 
 from kg.web.site import Site
 
+#: What a paper links to: code, Hugging Face items, accounts, web pages.
+_EDGES = ("VALUES ?edge { pkg:hasRepository pkg:hasModel pkg:hasDataset pkg:hasSpace "
+          "pkg:hasCollection pkg:mentionsAccount foaf:page }")
+
 _HEAD = """
 SELECT ?label ?url ?owner ?owner_label WHERE {
   ?node rdfs:label ?label .
@@ -16,16 +20,16 @@ SELECT ?label ?url ?owner ?owner_label WHERE {
 } LIMIT 1
 """
 _PAPERS = """
-SELECT ?paper (SAMPLE(?t) AS ?title) (MIN(STR(?date)) AS ?first) WHERE {
-  ?paper ?edge ?node ; a fabio:Preprint ; rdfs:label ?t .
-  OPTIONAL { ?entry schema:about ?paper ; schema:isPartOf/schema:datePublished ?date }
-} GROUP BY ?paper ORDER BY DESC(?first) LCASE(?title) LIMIT 200
+SELECT ?paper (MIN(STR(?date)) AS ?first) WHERE {
+  EDGES ?paper ?edge ?node .
+  ?entry schema:about ?paper ; schema:isPartOf/schema:datePublished ?date .
+} GROUP BY ?paper ORDER BY DESC(?first) STR(?paper) LIMIT 200
 """
 _OWNED = """
-SELECT ?item ?label (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?item sioc:has_owner ?node ; rdfs:label ?label .
-  OPTIONAL { ?paper ?edge ?item ; a fabio:Preprint }
-} GROUP BY ?item ?label ORDER BY DESC(?papers) LCASE(?label) LIMIT 200
+SELECT ?item (COUNT(?paper) AS ?papers) WHERE {
+  ?item sioc:has_owner ?node .
+  OPTIONAL { EDGES ?paper ?edge ?item }
+} GROUP BY ?item ORDER BY DESC(?papers) STR(?item) LIMIT 200
 """
 
 
@@ -33,6 +37,8 @@ def context(site: Site, node: ox.NamedNode) -> dict[str, Any]:
     head = site.rows(_HEAD, node=node)
     return {
         "head": head[0] if head else {},
-        "papers": site.rows(_PAPERS, node=node),
-        "owned": site.rows(_OWNED, node=node),
+        "papers": site.labelled(site.rows(_PAPERS.replace("EDGES", _EDGES), node=node),
+                                "paper", "rdfs:label", "title"),
+        "owned": site.labelled(site.rows(_OWNED.replace("EDGES", _EDGES), node=node),
+                               "item", "rdfs:label", "label"),
     }

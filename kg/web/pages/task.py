@@ -19,21 +19,20 @@ SELECT ?month (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
 } GROUP BY ?month ORDER BY ?month
 """
 _PAPERS = """
-SELECT ?paper (SAMPLE(?t) AS ?title) (MIN(STR(?date)) AS ?first) WHERE {
-  ?paper dcterms:subject ?node ; rdfs:label ?t .
+SELECT ?paper (MIN(STR(?date)) AS ?first) WHERE {
+  ?paper dcterms:subject ?node .
   ?entry schema:about ?paper ; schema:isPartOf/schema:datePublished ?date .
-} GROUP BY ?paper ORDER BY DESC(?first) LCASE(?title) LIMIT 100
+} GROUP BY ?paper ORDER BY DESC(?first) STR(?paper) LIMIT 100
 """
 _AUTHORS = """
-SELECT ?person (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?paper dcterms:subject ?node ; dcterms:creator ?person . ?person schema:name ?n .
-} GROUP BY ?person ORDER BY DESC(?papers) LCASE(?name) LIMIT 20
+SELECT ?person (COUNT(?paper) AS ?papers) WHERE {
+  ?paper dcterms:subject ?node ; dcterms:creator ?person .
+} GROUP BY ?person
 """
 _COTASKS = """
-SELECT ?other (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+SELECT ?other (COUNT(?paper) AS ?papers) WHERE {
   ?paper dcterms:subject ?node , ?other . FILTER (?other != ?node)
-  ?other skos:prefLabel ?l .
-} GROUP BY ?other ORDER BY DESC(?papers) LCASE(?label) LIMIT 20
+} GROUP BY ?other
 """
 
 
@@ -44,9 +43,12 @@ def context(site: Site, node: ox.NamedNode) -> dict[str, Any]:
         "label": labels[0]["label"] if labels else "",
         "paper_count": sum(row["papers"] for row in months),
         "chart": bar_chart(months),
-        "papers": site.rows(_PAPERS, node=node),
-        "authors": site.rows(_AUTHORS, node=node),
-        "cotasks": site.rows(_COTASKS, node=node),
+        "papers": site.labelled(site.rows(_PAPERS, node=node), "paper", "rdfs:label",
+                                "title"),
+        "authors": site.top(_AUTHORS, "person", "papers", 20, label="schema:name",
+                            into="name", node=node),
+        "cotasks": site.top(_COTASKS, "other", "papers", 20, label="skos:prefLabel",
+                            into="label", node=node),
     }
 
 
