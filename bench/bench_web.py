@@ -29,11 +29,11 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import generate  # noqa: E402
+from synth import generate
 
-import kg  # noqa: E402
-from kg.web import respond  # noqa: E402
-from kg.web.site import Site, attach_search, site_for  # noqa: E402
+import kg
+from kg.web import respond
+from kg.web.site import Site, attach_search, site_for
 
 HTML = {"Accept": "text/html"}
 _PICK = {
