@@ -152,21 +152,36 @@ def test_hostile_text_runs_nothing(chrome: Any, tmp_path: Path) -> None:  # noqa
     assert severe_console(chrome) == []
 
 
-def test_click_opens_http_url_in_new_tab(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_click_shows_card_double_click_same_tab(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
     open_view(chrome, tmp_path, realistic_view())
-    main = chrome.current_window_handle
+    handles = len(chrome.window_handles)
     paper = node_id(chrome, PAPERS[0][1])
+    js(chrome, "paperkg.network.selectNodes([arguments[0]]);"
+       "paperkg.network.body.emitter.emit('click', {nodes: [arguments[0]], edges: []});", paper)
+    card = js(chrome, "return document.getElementById('pk-info').textContent;")
+    assert "Linked here:" in card and "people" in card
+    assert len(chrome.window_handles) == handles  # a click opens nothing
+    reset_logs(chrome)
     assert js(chrome, "return paperkg.openUrl(arguments[0]);", paper) is True
-    for _ in range(50):
-        if len(chrome.window_handles) > 1:
-            break
-        time.sleep(0.05)
-    new = [h for h in chrome.window_handles if h != main]
-    assert len(new) == 1
-    chrome.switch_to.window(new[0])
-    assert js(chrome, "return window.opener;") is None  # noopener
-    chrome.close()
-    chrome.switch_to.window(main)
+    time.sleep(0.5)
+    assert len(chrome.window_handles) == handles  # same tab, no new window
+    assert any(u.startswith("https://arxiv.org/abs/") for u in requested_urls(chrome))
+
+
+def test_search_ranks_the_exact_label_first(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+    view = nx.MultiDiGraph()
+    view.add_node("t", kind="task", label="Question Answering")
+    for n, title in enumerate(["Question Answering at scale", "Visual Question Answering",
+                               "Better question answering with retrieval"]):
+        view.add_node(f"p{n}", kind="paper", label=title)
+        view.add_edge(f"p{n}", "t", label="subject")
+    open_view(chrome, tmp_path, view)
+    first = js(chrome, "return paperkg.search('question answering');")
+    assert first == node_id(chrome, "Question Answering")
+    status = js(chrome, "return document.getElementById('pk-status').textContent;")
+    assert status == "1 of 4: Question Answering"
+    second = js(chrome, "return paperkg.search('question answering');")
+    assert second == node_id(chrome, "Question Answering at scale")  # then prefix matches
 
 
 def test_one_year_view_draws_fast(chrome: Any, tmp_path: Path) -> None:  # noqa: F811

@@ -11,7 +11,8 @@ DEFAULT_MAX_NODES = 15_000
 
 
 def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = (),
-                    author: tuple[str, ...] = (), paper: tuple[str, ...] = (), depth: int = 1,
+                    author: tuple[str, ...] = (), paper: tuple[str, ...] = (),
+                    depth: int | None = None,
                     max_nodes: int | None = DEFAULT_MAX_NODES, types: str | None = None,
                     days: bool = False, title: str = "paperkg") -> list[str]:
     """Project, focus and draw the graph into ``path``; returns the focus notes."""

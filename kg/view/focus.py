@@ -55,7 +55,7 @@ Names = str | Iterable[str] | None
 
 
 def focus(view: nx.MultiDiGraph, *, task: Names = None, author: Names = None,
-          paper: Names = None, depth: int = 1, max_nodes: int | None = None,
+          paper: Names = None, depth: int | None = None, max_nodes: int | None = None,
           types: str | Iterable[str] | None = None) -> FocusResult:
     """Cut ``view`` down to a neighbourhood, some kinds and at most ``max_nodes`` nodes.
 
@@ -64,7 +64,11 @@ def focus(view: nx.MultiDiGraph, *, task: Names = None, author: Names = None,
     ID (``arXiv:`` prefix, abs/pdf URL and version suffix allowed). Each may be
     one string or several. Raises :class:`FocusError` for a name that matches
     nothing (suggesting close matches), an unknown kind, or a bad number.
+    ``depth=None`` is 2 hops around authors (their papers, then co-authors, tasks
+    and code: the context a person is looked up for) and 1 hop otherwise.
     """
+    if depth is None:
+        depth = 2 if author else 1
     if depth < 0:
         raise FocusError(f"depth must be 0 or more, not {depth}")
     if max_nodes is not None and max_nodes < 1:
