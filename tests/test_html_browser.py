@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from tests.test_html import HOSTILE_IMG, PAPERS, realistic_view
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "output" / "screenshots" / "graph.png"
+DOCS_SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 def open_view(driver: Any, tmp_path: Path, view: nx.MultiDiGraph, **kwargs: Any) -> float:
@@ -201,4 +203,43 @@ def test_one_year_view_draws_fast(chrome: Any, tmp_path: Path) -> None:  # noqa:
     n = js(chrome, "return paperkg.network.body.data.nodes.length;")
     assert n == g.number_of_nodes() > 12_000  # drawn (load_graph_page guards against a hang)
     print(f"one-year view: {n} nodes drawn in {seconds:.1f} s")  # a figure, not an assertion
+    assert severe_console(chrome) == []
+
+
+def overview_view() -> nx.MultiDiGraph:
+    """A year-sized view: 40 tasks, 3,000 papers, 9,000 people (deterministic)."""
+    g = nx.MultiDiGraph()
+    tasks = [f"Task {t:02d}" for t in range(40)]
+    for t in tasks:
+        g.add_node(t, kind="task", label=t)
+    for p in range(3000):
+        paper = f"p{p}"
+        g.add_node(paper, kind="paper", label=f"Paper number {p}",
+                   url=f"https://arxiv.org/abs/2401.{p:05d}")
+        g.add_edge(paper, tasks[(p * 7) % 40], label="subject")
+        g.add_edge(paper, tasks[(p * p) % 40], label="subject")
+        for a in range(3):
+            person = f"a{(p * 3 + a * 5) % 9000}"
+            g.add_node(person, kind="person", label=person)
+            g.add_edge(paper, person, label="creator")
+    return g
+
+
+def test_year_overview_is_readable_and_drills_down(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+    from kg.view.focus import overview
+
+    view = overview(overview_view())
+    open_view(chrome, tmp_path, view)
+    visible = js(chrome, "return paperkg.nodes.get({filter: function (n) {"
+                 " return !n.hidden; }}).map(function (n) { return n.label; });")
+    assert len(visible) == 40 and all(re.fullmatch(r"Task \d\d \(\d+\)", v) for v in visible)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    chrome.save_screenshot(str(DOCS_SHOTS / "overview.png"))
+    task = node_id(chrome, visible[0])
+    assert js(chrome, "return paperkg.toggleChildren(arguments[0]);", task) is True
+    shown = js(chrome, "return paperkg.nodes.get({filter: function (n) {"
+               " return !n.hidden && n.kind !== undefined; }}).length;")
+    assert shown == 40 + 25
+    hit = js(chrome, "return paperkg.search('task 07');")  # the task's plain name matches
+    assert js(chrome, "return paperkg.nodes.get(arguments[0]).label;", hit).startswith("Task 07 (")
     assert severe_console(chrome) == []

@@ -69,6 +69,8 @@ LABEL_MAX = 60  # characters drawn on the canvas; the full text is in the card
 #: Only the best-connected nodes get a canvas label, so labels do not pile up (a
 #: task with 600 papers around it); every node keeps its card and stays searchable.
 LABEL_BUDGET = 120
+#: Extra layout radius around aggregate nodes, so their big labels do not overlap.
+LABEL_ROOM = 90
 
 _VIS_DIR = "lib/vis-9.1.2"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -262,12 +264,23 @@ def _prepare(view: nx.MultiDiGraph) -> tuple[dict[str, Any], list[tuple[str, int
     kind_names = sorted(kinds, key=lambda k: (k not in KIND_STYLES, _kind_rank(k), k))
     kind_index = {k: i for i, k in enumerate(kind_names)}
 
-    sizes = [_node_size(d) for d in degree]
+    # an aggregate node (an overview's task) is sized by what it stands for
+    sizes = [_node_size(int(view.nodes[node].get("weight") or degree[i]))
+             for i, node in enumerate(ids)]
     order = sorted(range(len(ids)), key=lambda i: (-len(neighbours[i]), i))
     rank = {i: r for r, i in enumerate(order)}
     adj = {i: sorted(neighbours[i], key=rank.__getitem__) for i in range(len(ids))}
     gap = 6.0
-    pos = _balloon_layout(order, adj, {i: sizes[i] + gap for i in range(len(ids))})  # type: ignore[arg-type]
+    # hidden children (an overview's papers) are left out of the layout, so the
+    # aggregates sit close together, then put on a ring around their parent
+    parent_of = {i: index[view.nodes[node]["parent"]] for i, node in enumerate(ids)
+                 if view.nodes[node].get("parent") in index}
+    laid = [i for i in order if i not in parent_of]
+    laid_adj = {i: [j for j in adj[i] if j not in parent_of] for i in laid}
+    room = {i: sizes[i] + gap + (LABEL_ROOM if view.nodes[ids[i]].get("weight") else 0)
+            for i in laid}
+    pos = _balloon_layout(laid, laid_adj, room)  # type: ignore[arg-type]
+    _ring_children(pos, parent_of, sizes)
 
     nodes: list[list[Any]] = []
     for i, node in enumerate(ids):
@@ -285,8 +298,9 @@ def _prepare(view: nx.MultiDiGraph) -> tuple[dict[str, Any], list[tuple[str, int
                          [node_kind[j] for j in neighbours[i]]),
             safe_url(attrs.get("url")),
         ]
-        if short != label:
-            row.append(label)  # full label, for search
+        name = _text(attrs.get("name"))
+        if name or short != label:
+            row.append(name or label)  # full label (or plain name), for search
         nodes.append(row)
     data = {
         "kinds": [
@@ -297,8 +311,27 @@ def _prepare(view: nx.MultiDiGraph) -> tuple[dict[str, Any], list[tuple[str, int
         "edgeLabels": edge_labels,
         "nodes": nodes,
         "edges": [[a, b, label_index[label]] for a, b, label in edge_rows],
+        # [child, parent]: children start hidden; a click on the parent shows them
+        # aggregate nodes (an overview's tasks) get big labels, readable at the first zoom
+        "hubs": [i for i, node in enumerate(ids) if view.nodes[node].get("weight")],
+        "parents": sorted([i, index[view.nodes[node]["parent"]]] for i, node in enumerate(ids)
+                          if view.nodes[node].get("parent") in index),
     }
     return data, [(k, kinds[k]) for k in kind_names]
+
+
+def _ring_children(pos: dict[Any, tuple[float, float]], parent_of: dict[int, int],
+                   sizes: list[int]) -> None:
+    """Place each child on one ring around its parent, in index order."""
+    kids: dict[int, list[int]] = {}
+    for child, parent in sorted(parent_of.items()):
+        kids.setdefault(parent, []).append(child)
+    for parent, children in kids.items():
+        px, py = pos[parent]
+        radius = sizes[parent] + 30 + 4 * len(children)
+        for k, child in enumerate(children):
+            angle = 2 * math.pi * k / len(children)
+            pos[child] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
 
 
 def _with_counts(card: str, neighbour_kinds: list[str]) -> str:

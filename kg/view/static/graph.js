@@ -35,6 +35,13 @@
     if (showEdgeLabels) item.label = lab;
     return item;
   });
+  // An overview's aggregate nodes hold hidden children, shown in place on click.
+  (data.hubs || []).forEach(function (i) { nodeItems[i].font = {size: 64}; });
+  var children = {};
+  (data.parents || []).forEach(function (pair) {
+    (children[pair[1]] = children[pair[1]] || []).push(pair[0]);
+    nodeItems[pair[0]].hidden = true;
+  });
   var nodes = new vis.DataSet(nodeItems), edges = new vis.DataSet(edgeItems);
   var container = document.getElementById("pk-graph");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, opts);
@@ -91,8 +98,21 @@
     return true;
   }
   api.openUrl = openUrl;
+  function toggleChildren(id) {
+    var kids = children[id];
+    if (!kids) return false;
+    var show = nodeItems[kids[0]].hidden;
+    nodes.update(kids.map(function (k) {
+      nodeItems[k].hidden = !show;
+      return {id: k, hidden: !show};
+    }));
+    last.q = null;
+    return show;
+  }
+  api.toggleChildren = toggleChildren;
   network.on("click", function (p) {
     showInfo(p.nodes.length === 1 ? p.nodes[0] : null);
+    if (p.nodes.length === 1) toggleChildren(p.nodes[0]);
   });
   network.on("doubleClick", function (p) {
     if (p.nodes.length === 1) openUrl(p.nodes[0]);
