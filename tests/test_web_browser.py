@@ -75,6 +75,15 @@ def safe(driver: Any, base: str) -> None:
     assert errors == []
 
 
+def wait_url(driver: Any, part: str, timeout: float = 20.0) -> None:
+    """Wait for a navigation started by a script or a form to reach a URL with ``part``."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(lambda d: part in d.current_url
+                                         and d.execute_script("return document.readyState")
+                                         == "complete")
+
+
 def shot(driver: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
@@ -89,20 +98,24 @@ def test_browse_index_day_paper_person_task(chrome: Any, site: RunningEndpoint) 
     assert chrome.find_element(By.TAG_NAME, "h1").text == "Papers graph"
     shot(chrome, "index")
     click_link(chrome, "2025-02-28")
+    wait_url(chrome, "/day/2025-02-28.html")
     assert chrome.current_url == base + "/day/2025-02-28.html"  # 303 to the HTML document
     assert len(chrome.find_elements(By.CSS_SELECTOR, "table.digest tbody tr")) == 3
     shot(chrome, "day")
     click_link(chrome, "MedVLM-R1: Incentivizing Medical Reasoning Capability of "
                "Vision-Language Models (VLMs) via Reinforcement Learning")
+    wait_url(chrome, "/paper/2502.19634.html")
     assert chrome.current_url == base + "/paper/2502.19634.html"
     authors = [a.text for a in chrome.find_elements(By.CSS_SELECTOR, "ol.authors a")]
     assert authors[-1] == "Sarath Chandar"
     shot(chrome, "paper")
     click_link(chrome, "Sarath Chandar")
+    wait_url(chrome, "/person/sarath-chandar.html")
     assert chrome.find_element(By.CSS_SELECTOR, "p.summary").text == \
         "2 papers · 7 co-authors · 4 tasks"
     shot(chrome, "person")
     click_link(chrome, "Reinforcement Learning")
+    wait_url(chrome, "/task/reinforcement-learning.html")
     assert chrome.current_url == base + "/task/reinforcement-learning.html"
     assert len(chrome.find_elements(By.CSS_SELECTOR, "svg.chart rect")) == 1
     shot(chrome, "task")
@@ -131,11 +144,13 @@ def test_search_from_the_header(chrome: Any, site: RunningEndpoint) -> None:  # 
     visit(chrome, base + "/paper/2502.19587")
     box = chrome.find_element(By.CSS_SELECTOR, "form.search input[name=q]")
     box.send_keys("question answering")
-    box.submit()
+    chrome.find_element(By.CSS_SELECTOR, "form.search button").click()
+    wait_url(chrome, "/search?q=question+answering")
     hits = chrome.find_elements(By.CSS_SELECTOR, "ol.hits li a")
     assert hits[0].text == "Question Answering"
     shot(chrome, "search")
     hits[0].click()
+    wait_url(chrome, "/task/question-answering.html")
     assert chrome.current_url == base + "/task/question-answering.html"
     safe(chrome, base)
 
@@ -148,17 +163,20 @@ def test_query_page_preset_download_and_error(chrome: Any, site: RunningEndpoint
     fresh(chrome)
     visit(chrome, base + "/queries")
     Select(chrome.find_element(By.ID, "preset")).select_by_value("task-papers")  # script loads it
+    wait_url(chrome, "preset=task-papers&load=1")
     field = chrome.find_element(By.NAME, "p.task")
     assert field.get_attribute("value") == "Reinforcement Learning"
     field.clear()
     field.send_keys("Question Answering")
     chrome.find_element(By.ID, "run").click()
+    wait_url(chrome, "run=1")
     cells = chrome.find_elements(By.CSS_SELECTOR, "table.results tbody tr td:first-child a")
     assert sorted(c.text for c in cells) == ["paper:2502.19613", "paper:2502.20001"]
     shot(chrome, "query")
     csv_url = chrome.find_element(By.ID, "download-csv").get_attribute("href")
     json_url = chrome.find_element(By.ID, "download-json").get_attribute("href")
     cells[0].click()
+    wait_url(chrome, "/paper/")
     assert chrome.current_url.startswith(base + "/paper/")
     with urllib.request.urlopen(csv_url, timeout=10) as answer:
         assert answer.headers["Content-Disposition"].startswith("attachment")
@@ -172,6 +190,7 @@ def test_query_page_preset_download_and_error(chrome: Any, site: RunningEndpoint
     editor.clear()
     editor.send_keys("SELECT ?x\nWHERE { ?x ?y }")
     chrome.find_element(By.ID, "run").click()
+    wait_url(chrome, "run=1")
     error = chrome.find_element(By.ID, "error")
     assert "line 2, column" in error.text
     shot(chrome, "query-error")
