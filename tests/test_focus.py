@@ -8,6 +8,7 @@ paper (2502.19613, 5 authors) and "Visual Question Answering" of three.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -69,8 +70,10 @@ def test_task_substring_matches_all_and_says_so(view: nx.MultiDiGraph) -> None:
 
 
 def test_author_depth_one_and_two(view: nx.MultiDiGraph, view_no_days: nx.MultiDiGraph) -> None:
-    assert set(focus(view, author="lola le breton").graph) == {LOLA, NEOBERT}
+    assert set(focus(view, author="lola le breton", depth=1).graph) == {LOLA, NEOBERT}
     deeper = focus(view, author="Lola Le Breton", depth=2).graph
+    # the default depth for an author shows co-authors and tasks, not just papers
+    assert set(focus(view, author="Lola Le Breton").graph) == set(deeper)
     assert kinds(deeper) == {"person": 4, "paper": 1, "task": 3, "repository": 1,
                              "model": 1, "space": 1, "day": 2}
     assert kinds(focus(view_no_days, author="Lola Le Breton", depth=2).graph) == {
@@ -213,3 +216,20 @@ def test_corpus_max_nodes(corpus_view: nx.MultiDiGraph) -> None:
     assert all(degree[n] <= kept for n in corpus_view if n not in result.graph)
     assert f"kept the 500 most connected of {len(corpus_view):,} nodes" in result.notes[0]
     assert "people" in result.notes[0]
+
+
+def test_overview_aggregates_tasks_with_hidden_papers(view: nx.MultiDiGraph) -> None:
+    from kg.view.focus import overview
+
+    small = overview(view, papers_per_task=2, links_per_task=1)
+    tasks = [n for n, a in small.nodes(data=True) if a["kind"] == "task"]
+    assert {small.nodes[t]["name"] for t in tasks} >= {"Question Answering", "Multimodal"}
+    vqa = next(t for t in tasks if small.nodes[t]["name"] == "Visual Question Answering")
+    assert small.nodes[vqa]["label"] == "Visual Question Answering (3)"
+    assert small.nodes[vqa]["weight"] == 3
+    shown = [u for u, _, d in small.in_edges(vqa, data=True) if d["label"] == "subject"]
+    assert len(shown) == 2  # its two best-connected papers, each hidden under one task
+    assert all(small.nodes[p]["parent"] in tasks for p in shown)
+    assert all(small.nodes[n]["kind"] != "person" for n in small)
+    co = [(u, w, d["label"]) for u, w, d in small.edges(data=True) if d["label"] != "subject"]
+    assert co and all(re.fullmatch(r"co-occur in \d+ papers", label) for _, _, label in co)

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.view.page import PHYSICS_MAX_NODES, render_html, safe_url, write_html
+from kg.view.page import LABEL_BUDGET, PHYSICS_MAX_NODES, render_html, safe_url, write_html
 
 EX = "https://example.org/kg/"
 HOSTILE_IMG = '<img src=x onerror="window.__pwned=1;alert(1)">'
@@ -182,11 +182,39 @@ def test_hostile_text_is_escaped() -> None:
     labels = [row[0] for row in data["nodes"]]
     assert HOSTILE_IMG in labels
     assert any(
-        row[5].startswith(HOSTILE_SCRIPT) and row[5].endswith("\u2028end") for row in data["nodes"]
+        row[5].startswith(HOSTILE_SCRIPT) and "\u2028end\n" in row[5] for row in data["nodes"]
     )
     assert HOSTILE_SCRIPT in data["edgeLabels"]
     assert HOSTILE_IMG in [k["name"] for k in data["kinds"]]
     assert "&lt;/script&gt;&lt;script&gt;" in page  # <title>/<h1>: HTML-escaped
+
+
+def test_cards_count_what_a_node_links_to() -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("t", kind="task", label="Translation", card="Task: Translation")
+    view.add_node("a", kind="person", label="Ada", card="Ada")
+    for n in range(3):
+        view.add_node(f"p{n}", kind="paper", label=f"Paper {n}")
+        view.add_edge(f"p{n}", "t", label="subject")
+    view.add_edge("p0", "a", label="creator")
+    cards = {row[0]: row[5] for row in page_data(render_html(view))["nodes"]}
+    assert cards["Translation"] == "Task: Translation\nLinked here: 3 papers"
+    assert cards["Paper 0"] == "Paper 0\nLinked here: 1 person · 1 task"
+    assert cards["Ada"] == "Ada\nLinked here: 1 paper"
+
+
+def test_only_the_best_connected_nodes_get_canvas_labels() -> None:
+    view = nx.MultiDiGraph()
+    view.add_node("t", kind="task", label="Question Answering")
+    for n in range(300):
+        view.add_node(f"p{n}", kind="paper", label=f"Reading comprehension study {n}")
+        view.add_edge(f"p{n}", "t", label="subject")
+    rows = page_data(render_html(view))["nodes"]
+    drawn = [row[0] for row in rows if row[0]]
+    assert "Question Answering" in drawn and len(drawn) == LABEL_BUDGET
+    unlabelled = [row for row in rows if not row[0]]
+    assert len(unlabelled) == 301 - LABEL_BUDGET
+    assert all(row[7].startswith("Reading comprehension study") for row in unlabelled)
 
 
 def test_only_http_urls_are_kept() -> None:

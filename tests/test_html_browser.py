@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from tests.test_html import HOSTILE_IMG, PAPERS, realistic_view
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "output" / "screenshots" / "graph.png"
+DOCS_SHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
 
 def open_view(driver: Any, tmp_path: Path, view: nx.MultiDiGraph, **kwargs: Any) -> float:
@@ -152,21 +154,36 @@ def test_hostile_text_runs_nothing(chrome: Any, tmp_path: Path) -> None:  # noqa
     assert severe_console(chrome) == []
 
 
-def test_click_opens_http_url_in_new_tab(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+def test_click_shows_card_double_click_same_tab(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
     open_view(chrome, tmp_path, realistic_view())
-    main = chrome.current_window_handle
+    handles = len(chrome.window_handles)
     paper = node_id(chrome, PAPERS[0][1])
+    js(chrome, "paperkg.network.selectNodes([arguments[0]]);"
+       "paperkg.network.body.emitter.emit('click', {nodes: [arguments[0]], edges: []});", paper)
+    card = js(chrome, "return document.getElementById('pk-info').textContent;")
+    assert "Linked here:" in card and "people" in card
+    assert len(chrome.window_handles) == handles  # a click opens nothing
+    reset_logs(chrome)
     assert js(chrome, "return paperkg.openUrl(arguments[0]);", paper) is True
-    for _ in range(50):
-        if len(chrome.window_handles) > 1:
-            break
-        time.sleep(0.05)
-    new = [h for h in chrome.window_handles if h != main]
-    assert len(new) == 1
-    chrome.switch_to.window(new[0])
-    assert js(chrome, "return window.opener;") is None  # noopener
-    chrome.close()
-    chrome.switch_to.window(main)
+    time.sleep(0.5)
+    assert len(chrome.window_handles) == handles  # same tab, no new window
+    assert any(u.startswith("https://arxiv.org/abs/") for u in requested_urls(chrome))
+
+
+def test_search_ranks_the_exact_label_first(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+    view = nx.MultiDiGraph()
+    view.add_node("t", kind="task", label="Question Answering")
+    for n, title in enumerate(["Question Answering at scale", "Visual Question Answering",
+                               "Better question answering with retrieval"]):
+        view.add_node(f"p{n}", kind="paper", label=title)
+        view.add_edge(f"p{n}", "t", label="subject")
+    open_view(chrome, tmp_path, view)
+    first = js(chrome, "return paperkg.search('question answering');")
+    assert first == node_id(chrome, "Question Answering")
+    status = js(chrome, "return document.getElementById('pk-status').textContent;")
+    assert status == "1 of 4: Question Answering"
+    second = js(chrome, "return paperkg.search('question answering');")
+    assert second == node_id(chrome, "Question Answering at scale")  # then prefix matches
 
 
 def test_one_year_view_draws_fast(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
@@ -186,4 +203,43 @@ def test_one_year_view_draws_fast(chrome: Any, tmp_path: Path) -> None:  # noqa:
     n = js(chrome, "return paperkg.network.body.data.nodes.length;")
     assert n == g.number_of_nodes() > 12_000  # drawn (load_graph_page guards against a hang)
     print(f"one-year view: {n} nodes drawn in {seconds:.1f} s")  # a figure, not an assertion
+    assert severe_console(chrome) == []
+
+
+def overview_view() -> nx.MultiDiGraph:
+    """A year-sized view: 40 tasks, 3,000 papers, 9,000 people (deterministic)."""
+    g = nx.MultiDiGraph()
+    tasks = [f"Task {t:02d}" for t in range(40)]
+    for t in tasks:
+        g.add_node(t, kind="task", label=t)
+    for p in range(3000):
+        paper = f"p{p}"
+        g.add_node(paper, kind="paper", label=f"Paper number {p}",
+                   url=f"https://arxiv.org/abs/2401.{p:05d}")
+        g.add_edge(paper, tasks[(p * 7) % 40], label="subject")
+        g.add_edge(paper, tasks[(p * p) % 40], label="subject")
+        for a in range(3):
+            person = f"a{(p * 3 + a * 5) % 9000}"
+            g.add_node(person, kind="person", label=person)
+            g.add_edge(paper, person, label="creator")
+    return g
+
+
+def test_year_overview_is_readable_and_drills_down(chrome: Any, tmp_path: Path) -> None:  # noqa: F811
+    from kg.view.focus import overview
+
+    view = overview(overview_view())
+    open_view(chrome, tmp_path, view)
+    visible = js(chrome, "return paperkg.nodes.get({filter: function (n) {"
+                 " return !n.hidden; }}).map(function (n) { return n.label; });")
+    assert len(visible) == 40 and all(re.fullmatch(r"Task \d\d \(\d+\)", v) for v in visible)
+    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    chrome.save_screenshot(str(DOCS_SHOTS / "overview.png"))
+    task = node_id(chrome, visible[0])
+    assert js(chrome, "return paperkg.toggleChildren(arguments[0]);", task) is True
+    shown = js(chrome, "return paperkg.nodes.get({filter: function (n) {"
+               " return !n.hidden && n.kind !== undefined; }}).length;")
+    assert shown == 40 + 25
+    hit = js(chrome, "return paperkg.search('task 07');")  # the task's plain name matches
+    assert js(chrome, "return paperkg.nodes.get(arguments[0]).label;", hit).startswith("Task 07 (")
     assert severe_console(chrome) == []

@@ -18,6 +18,10 @@ def test_wheel_holds_and_finds_the_ontology(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"kg/ontology/paperkg.ttl", "kg/ontology/shapes.ttl",
             "kg/ontology/queries/papers-per-task.rq"} <= names
+    # the web pages' templates and static files, and graph.html's own script
+    assert {"kg/web/templates/paper.html", "kg/web/static/site.css",
+            "kg/web/static/query.js", "kg/web/static/LICENSE.txt",
+            "kg/view/static/graph.js", "kg/view/static/graph.css"} <= names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True, timeout=600)

@@ -146,8 +146,10 @@ def serve_command(graph_location: Path, host: str, port: int, timeout: float, ma
     """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
     from kg.sparql.query import QueryError
     from kg.sparql.server import serve
+    from kg.web.site import attach_search
 
     graph = load_graph(graph_location)
+    attach_search(graph.store, graph_location)
     try:
         serve(host=host, port=port, store_source=_store_source(graph), timeout=timeout,
               max_rows=max_rows, cors=cors, prefixes=vocab.all_prefixes(graph.base),

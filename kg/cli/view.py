@@ -17,14 +17,14 @@ from kg.view.draw import DEFAULT_MAX_NODES, write_view_html
 @click.option("--task", multiple=True, help="Focus on a task (label; repeatable).")
 @click.option("--author", multiple=True, help="Focus on a person (name; repeatable).")
 @click.option("--paper", multiple=True, help="Focus on a paper (arXiv ID; repeatable).")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Hops around the focused nodes.")
+@click.option("--depth", type=click.IntRange(min=0), default=None,
+              help="Hops around the focused nodes [default: 2 for --author, else 1].")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=DEFAULT_MAX_NODES,
               show_default=True, help="Keep at most this many nodes, the most connected.")
 @click.option("--types", help="Node kinds to keep, e.g. paper,task,person.")
 @click.option("--days", is_flag=True, help="Draw the digest days as nodes too.")
 def html_command(graph_location: Path, output: Path | None, task: tuple[str, ...],
-                 author: tuple[str, ...], paper: tuple[str, ...], depth: int, max_nodes: int,
+                 author: tuple[str, ...], paper: tuple[str, ...], depth: int | None, max_nodes: int,
                  types: str | None, days: bool) -> None:
     """Draw an interactive HTML graph that works offline, whole or focused."""
     from kg.view.focus import FocusError

@@ -151,6 +151,9 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         result = add(inputs, graph, progress=progress)
         graph.close()
         workspace.mark_generation()
+        from kg.web.search import SEARCH_FILE, update_index
+
+        update_index(graph.store, workspace.directory / SEARCH_FILE)
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
             from kg.view.draw import write_view_html

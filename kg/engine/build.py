@@ -86,6 +86,10 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             written.append(workspace.page_path)
     if store:
         written.append(workspace.store_path)
+        if graph is not None:
+            from kg.web.search import SEARCH_FILE, update_index
+
+            written.append(update_index(graph.store, out / SEARCH_FILE))
     workspace.write_warnings(parsed.diagnostics)
     return result
 

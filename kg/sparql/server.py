@@ -58,6 +58,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
+from kg import web
 from kg.sparql.helppage import help_text
 from kg.sparql.negotiation import (
     CONTENT_TYPES,
@@ -89,11 +90,13 @@ from kg.sparql.sandbox import (
     Answer,
     Job,
     NotAcceptable,
+    StoreHandle,
     StoreSource,
     WorkerCrashed,
     WorkerPool,
     snapshot,
 )
+from kg.web.site import attach_search, release
 
 __all__ = ["EndpointConfig", "RunningEndpoint", "SparqlHTTPServer", "help_text",
            "is_loopback", "make_server", "negotiate", "serve", "start_background"]
@@ -148,11 +151,29 @@ class SparqlHTTPServer(ThreadingHTTPServer):
         self.access_log = access_log
         self.allowed_hosts = config.allowed_hosts or _default_allowed_hosts(address[0])
         try:
+            self.store_source = store_source
+            self._page_lock = threading.Lock()
+            self._page_handle: StoreHandle | None = None
+            self._page_store: ox.Store | None = None
             self.pool = WorkerPool(store_source, config.max_concurrent,
                                    memory_mb=config.memory_mb)
         except BaseException:
             super().server_close()
             raise
+
+    def page_store(self) -> ox.Store:
+        """The store the linked-data pages read (their queries are the project's own,
+        so they run here rather than in a worker), reopened on a new generation."""
+        handle = self.store_source()
+        with self._page_lock:
+            if self._page_handle != handle:
+                if self._page_store is not None:
+                    release(self._page_store)
+                self._page_store, self._page_handle = handle.open(), handle
+                if handle.path is not None:
+                    attach_search(self._page_store, handle.path)
+            assert self._page_store is not None
+            return self._page_store
 
     @property
     def base_url(self) -> str:
@@ -266,6 +287,11 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def _handle_get(self) -> None:
         path, params = self._route()
+        page = None if path.rstrip("/") == SPARQL_PATH else web.respond(  # kg.web pages
+            self.server.page_store(), self.command, path, params, dict(self.headers.items()))
+        if page is not None:
+            self._send(page.status, page.body, page.content_type, page.headers)
+            return
         if path in ("/", ""):
             self._send_text(200, help_text(self.server.config, self.server.base_url + SPARQL_PATH))
             return

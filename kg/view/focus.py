@@ -55,7 +55,7 @@ Names = str | Iterable[str] | None
 
 
 def focus(view: nx.MultiDiGraph, *, task: Names = None, author: Names = None,
-          paper: Names = None, depth: int = 1, max_nodes: int | None = None,
+          paper: Names = None, depth: int | None = None, max_nodes: int | None = None,
           types: str | Iterable[str] | None = None) -> FocusResult:
     """Cut ``view`` down to a neighbourhood, some kinds and at most ``max_nodes`` nodes.
 
@@ -64,7 +64,11 @@ def focus(view: nx.MultiDiGraph, *, task: Names = None, author: Names = None,
     ID (``arXiv:`` prefix, abs/pdf URL and version suffix allowed). Each may be
     one string or several. Raises :class:`FocusError` for a name that matches
     nothing (suggesting close matches), an unknown kind, or a bad number.
+    ``depth=None`` is 2 hops around authors (their papers, then co-authors, tasks
+    and code: the context a person is looked up for) and 1 hop otherwise.
     """
+    if depth is None:
+        depth = 2 if author else 1
     if depth < 0:
         raise FocusError(f"depth must be 0 or more, not {depth}")
     if max_nodes is not None and max_nodes < 1:
@@ -282,3 +286,52 @@ def _induced(view: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
     graph.add_edges_from((u, v, k, dict(d)) for u, v, k, d in view.edges(keys=True, data=True)
                          if u in keep and v in keep)
     return graph
+
+
+#: Above this many nodes an unfocused page opens on the task overview.
+OVERVIEW_MIN_NODES = 3_000
+_OVERVIEW_PAPERS = 25
+_OVERVIEW_LINKS = 3
+
+
+def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
+             links_per_task: int = _OVERVIEW_LINKS) -> nx.MultiDiGraph:
+    """A readable first view of a big graph: tasks sized by their papers, joined to the
+    tasks they co-occur with most, each holding its best-connected papers as hidden
+    children that a click on the task shows in place (``parent`` attribute)."""
+    papers_of: dict[str, list[str]] = {}
+    for node, attrs in view.nodes(data=True):
+        if attrs.get("kind") == "task":
+            papers_of[node] = [p for p in view.predecessors(node)
+                               if view.nodes[p].get("kind") == "paper"]
+    shared: dict[tuple[str, str], int] = {}
+    for node, attrs in view.nodes(data=True):
+        if attrs.get("kind") != "paper":
+            continue
+        tasks = sorted(t for t in view.successors(node) if t in papers_of)
+        for i, first in enumerate(tasks):
+            for second in tasks[i + 1:]:
+                shared[(first, second)] = shared.get((first, second), 0) + 1
+    result = nx.MultiDiGraph()
+    for task, papers in papers_of.items():
+        attrs = view.nodes[task]
+        label = str(attrs.get("label") or task)
+        result.add_node(task, kind="task", label=f"{label} ({len(papers)})",
+                        card=f"Task: {label}\n{_many(len(papers), 'paper')}; click to show "
+                        f"the {min(len(papers), papers_per_task)} best connected here",
+                        url=attrs.get("url", ""), weight=len(papers), name=label)
+        ranked = sorted(papers, key=lambda p: (-view.degree(p), str(p)))[:papers_per_task]
+        for paper in ranked:
+            if paper not in result:
+                result.add_node(paper, **view.nodes[paper], parent=task)
+            result.add_edge(paper, task, key="subject", label="subject")
+    strongest: dict[str, list[tuple[int, str, str]]] = {}
+    for (first, second), count in shared.items():
+        for task in (first, second):
+            strongest.setdefault(task, []).append((-count, first, second))
+    for task in sorted(strongest):
+        for negative, first, second in sorted(strongest[task])[:links_per_task]:
+            if not result.has_edge(first, second, key="co-occurs"):
+                result.add_edge(first, second, key="co-occurs",
+                                label=f"co-occur in {-negative} papers")
+    return result

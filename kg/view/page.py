@@ -52,7 +52,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.kinds import KINDS
+from kg.graph.kinds import KINDS, plural
 from kg.support.atomic import write_atomic
 
 __all__ = ["KIND_STYLES", "PHYSICS_MAX_NODES", "render_html", "write_html"]
@@ -66,6 +66,11 @@ PHYSICS_MAX_NODES = 600
 KIND_STYLES: dict[str, tuple[str, str]] = {k.name: (k.shape, k.colour) for k in KINDS}
 DEFAULT_STYLE: tuple[str, str] = ("dot", "#7f7f7f")
 LABEL_MAX = 60  # characters drawn on the canvas; the full text is in the card
+#: Only the best-connected nodes get a canvas label, so labels do not pile up (a
+#: task with 600 papers around it); every node keeps its card and stays searchable.
+LABEL_BUDGET = 120
+#: Extra layout radius around aggregate nodes, so their big labels do not overlap.
+LABEL_ROOM = 90
 
 _VIS_DIR = "lib/vis-9.1.2"
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
@@ -259,30 +264,43 @@ def _prepare(view: nx.MultiDiGraph) -> tuple[dict[str, Any], list[tuple[str, int
     kind_names = sorted(kinds, key=lambda k: (k not in KIND_STYLES, _kind_rank(k), k))
     kind_index = {k: i for i, k in enumerate(kind_names)}
 
-    sizes = [_node_size(d) for d in degree]
+    # an aggregate node (an overview's task) is sized by what it stands for
+    sizes = [_node_size(int(view.nodes[node].get("weight") or degree[i]))
+             for i, node in enumerate(ids)]
     order = sorted(range(len(ids)), key=lambda i: (-len(neighbours[i]), i))
     rank = {i: r for r, i in enumerate(order)}
     adj = {i: sorted(neighbours[i], key=rank.__getitem__) for i in range(len(ids))}
     gap = 6.0
-    pos = _balloon_layout(order, adj, {i: sizes[i] + gap for i in range(len(ids))})  # type: ignore[arg-type]
+    # hidden children (an overview's papers) are left out of the layout, so the
+    # aggregates sit close together, then put on a ring around their parent
+    parent_of = {i: index[view.nodes[node]["parent"]] for i, node in enumerate(ids)
+                 if view.nodes[node].get("parent") in index}
+    laid = [i for i in order if i not in parent_of]
+    laid_adj = {i: [j for j in adj[i] if j not in parent_of] for i in laid}
+    room = {i: sizes[i] + gap + (LABEL_ROOM if view.nodes[ids[i]].get("weight") else 0)
+            for i in laid}
+    pos = _balloon_layout(laid, laid_adj, room)  # type: ignore[arg-type]
+    _ring_children(pos, parent_of, sizes)
 
     nodes: list[list[Any]] = []
     for i, node in enumerate(ids):
         attrs = view.nodes[node]
         label = _text(attrs.get("label")) or str(node)
         x, y = pos[i]
-        short = _short(label)
+        short = _short(label) if rank[i] < LABEL_BUDGET else ""
         row = [
             short,
             kind_index[node_kind[i]],
             round(x),
             round(y),
             sizes[i],
-            _text(attrs.get("card")) or label,
+            _with_counts(_text(attrs.get("card")) or label,
+                         [node_kind[j] for j in neighbours[i]]),
             safe_url(attrs.get("url")),
         ]
-        if short != label:
-            row.append(label)  # full label, for search
+        name = _text(attrs.get("name"))
+        if name or short != label:
+            row.append(name or label)  # full label (or plain name), for search
         nodes.append(row)
     data = {
         "kinds": [
@@ -293,8 +311,40 @@ def _prepare(view: nx.MultiDiGraph) -> tuple[dict[str, Any], list[tuple[str, int
         "edgeLabels": edge_labels,
         "nodes": nodes,
         "edges": [[a, b, label_index[label]] for a, b, label in edge_rows],
+        # [child, parent]: children start hidden; a click on the parent shows them
+        # aggregate nodes (an overview's tasks) get big labels, readable at the first zoom
+        "hubs": [i for i, node in enumerate(ids) if view.nodes[node].get("weight")],
+        "parents": sorted([i, index[view.nodes[node]["parent"]]] for i, node in enumerate(ids)
+                          if view.nodes[node].get("parent") in index),
     }
     return data, [(k, kinds[k]) for k in kind_names]
+
+
+def _ring_children(pos: dict[Any, tuple[float, float]], parent_of: dict[int, int],
+                   sizes: list[int]) -> None:
+    """Place each child on one ring around its parent, in index order."""
+    kids: dict[int, list[int]] = {}
+    for child, parent in sorted(parent_of.items()):
+        kids.setdefault(parent, []).append(child)
+    for parent, children in kids.items():
+        px, py = pos[parent]
+        radius = sizes[parent] + 30 + 4 * len(children)
+        for k, child in enumerate(children):
+            angle = 2 * math.pi * k / len(children)
+            pos[child] = (px + radius * math.cos(angle), py + radius * math.sin(angle))
+
+
+def _with_counts(card: str, neighbour_kinds: list[str]) -> str:
+    """The card with what the node links to in this view ("4 papers · 12 people"),
+    so a person or task card answers "how many" without counting discs."""
+    counts: dict[str, int] = {}
+    for kind in neighbour_kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return card
+    ordered = sorted(counts, key=lambda k: (_kind_rank(k), k))
+    return card + "\nLinked here: " + " · ".join(
+        f"{counts[k]} {plural(k, counts[k])}" for k in ordered)
 
 
 def _kind_rank(kind: str) -> int:
@@ -356,173 +406,14 @@ def _options(n_nodes: int, n_edges: int, physics: bool) -> dict[str, Any]:
     }
 
 
-_CSS = """
-html,body{margin:0;height:100%;font:14px/1.35 system-ui,sans-serif;color:#1f2d3d}
-body{display:flex}
-#pk-panel{width:260px;flex:none;padding:10px 12px;box-sizing:border-box;overflow:auto;
- border-right:1px solid #d6dbe0;background:#f7f9fb}
-#pk-panel h1{font-size:16px;margin:0 0 8px;word-break:break-word}
-#pk-graph{flex:1;min-width:0;height:100%;position:relative}
-#pk-search{display:flex;gap:4px}
-#pk-q{flex:1;min-width:0;padding:4px}
-#pk-status{min-height:1.3em;margin:4px 0 8px;font-size:12px;color:#556}
-#pk-legend{border:1px solid #d6dbe0;padding:6px 8px;margin:0 0 10px}
-#pk-legend label{display:flex;align-items:center;gap:6px;margin:2px 0;cursor:pointer}
-.pk-swatch{display:inline-block;width:12px;height:12px;border:1px solid #0003;flex:none}
-.pk-count{color:#778;margin-left:auto;font-size:12px}
-.pk-card{white-space:pre-wrap;max-width:420px;font:12px/1.35 system-ui,sans-serif}
-#pk-info .pk-card{max-width:none}
-#pk-info a{display:inline-block;margin-top:6px;word-break:break-all}
-div.vis-tooltip{white-space:normal}
-"""
 
-# The page script. Data text is only assigned to textContent / vis labels.
-_JS = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("pk-data").textContent);
-  var opts = JSON.parse(document.getElementById("pk-options").textContent);
-  function safeUrl(u) {
-    if (typeof u !== "string" || !/^https?:\/\//i.test(u)) return null;
-    try {
-      var parsed = new URL(u);
-      return (parsed.protocol === "http:" || parsed.protocol === "https:") ? parsed.href : null;
-    } catch (e) { return null; }
-  }
-  function card(text) {
-    var el = document.createElement("div");
-    el.className = "pk-card";
-    el.textContent = text;
-    return el;
-  }
-  var kinds = data.kinds, rows = data.nodes;
-  var nodeItems = new Array(rows.length), lower = new Array(rows.length);
-  for (var i = 0; i < rows.length; i++) {
-    var r = rows[i], k = kinds[r[1]];
-    nodeItems[i] = {id: i, label: r[0], x: r[2], y: r[3], size: r[4], shape: k.shape,
-      color: {background: k.color, border: k.border,
-              highlight: {background: k.color, border: "#000"},
-              hover: {background: k.color, border: "#000"}},
-      title: card(r[5]), kind: r[1], hidden: false};
-    lower[i] = (r.length > 7 ? r[7] : r[0]).toLowerCase();
-  }
-  var showEdgeLabels = data.edges.length <= 300;
-  var edgeItems = data.edges.map(function (e, j) {
-    var lab = data.edgeLabels[e[2]];
-    var item = {id: j, from: e[0], to: e[1], title: lab};
-    if (showEdgeLabels) item.label = lab;
-    return item;
-  });
-  var nodes = new vis.DataSet(nodeItems), edges = new vis.DataSet(edgeItems);
-  var container = document.getElementById("pk-graph");
-  var network = new vis.Network(container, {nodes: nodes, edges: edges}, opts);
-  var api = window.paperkg = {network: network, nodes: nodes, edges: edges, ready: false,
-    safeUrl: safeUrl};
 
-  // fit() uses node bounding boxes, which vis updates only while drawing, and
-  // the first frame after stabilisation still has stale ones: fit after each of
-  // two frames, then flag the page ready (tests and the benchmark wait for it).
-  function markReady() {
-    var frames = 0;
-    function step() {
-      network.fit({animation: false});
-      if (++frames < 2) { network.once("afterDrawing", step); network.redraw(); return; }
-      network.once("afterDrawing", function () {
-        api.ready = true;
-        document.body.setAttribute("data-ready", "true");
-      });
-      network.redraw();
-    }
-    network.once("afterDrawing", step);
-    network.redraw();
-  }
-  if (opts.physics.enabled) {
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({physics: {enabled: false}});
-      markReady();
-    });
-  } else {
-    markReady();
-  }
+@cache
+def _static(name: str) -> str:
+    """The page's own CSS or script, kept as files in ``kg/view/static/``."""
+    return (resources.files("kg.view") / "static" / name).read_text(encoding="utf-8")
 
-  // --- info panel and click-to-open
-  var info = document.getElementById("pk-info");
-  function showInfo(id) {
-    info.textContent = "";
-    if (id === undefined || id === null) return;
-    var r = rows[id];
-    info.appendChild(card(r[5]));
-    var url = safeUrl(r[6]);
-    if (url) {
-      var a = document.createElement("a");
-      a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-      a.textContent = "Open page \u2197";
-      info.appendChild(a);
-    }
-  }
-  function openUrl(id) {
-    var url = safeUrl(rows[id][6]);
-    if (!url) return false;
-    var a = document.createElement("a");
-    a.href = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-    a.click();
-    return true;
-  }
-  api.openUrl = openUrl;
-  network.on("click", function (p) {
-    if (p.nodes.length === 1) { showInfo(p.nodes[0]); openUrl(p.nodes[0]); }
-    else showInfo(null);
-  });
 
-  // --- search
-  var status = document.getElementById("pk-status");
-  var last = {q: null, hits: [], at: -1};
-  function search(q) {
-    q = String(q || "").trim().toLowerCase();
-    if (!q) { status.textContent = ""; last = {q: null, hits: [], at: -1}; return null; }
-    if (q !== last.q) {
-      var hits = [];
-      for (var i = 0; i < lower.length; i++) {
-        if (!nodeItems[i].hidden && lower[i].indexOf(q) !== -1) hits.push(i);
-      }
-      last = {q: q, hits: hits, at: -1};
-    }
-    if (!last.hits.length) { status.textContent = "No match."; return null; }
-    last.at = (last.at + 1) % last.hits.length;
-    var id = last.hits[last.at];
-    network.selectNodes([id]);
-    network.focus(id, {scale: Math.max(network.getScale(), 1.2), animation: {duration: 300}});
-    showInfo(id);
-    status.textContent = (last.at + 1) + " of " + last.hits.length + ": " + rows[id][0];
-    return id;
-  }
-  api.search = search;
-  document.getElementById("pk-search").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    search(document.getElementById("pk-q").value);
-  });
-
-  // --- show / hide kinds
-  function setKindVisible(kindIdx, visible) {
-    var changes = [];
-    for (var i = 0; i < nodeItems.length; i++) {
-      if (nodeItems[i].kind === kindIdx && nodeItems[i].hidden === visible) {
-        nodeItems[i].hidden = !visible;
-        changes.push({id: i, hidden: !visible});
-      }
-    }
-    if (changes.length) nodes.update(changes);
-    last.q = null;
-  }
-  api.setKindVisible = setKindVisible;
-  var boxes = document.querySelectorAll("#pk-legend input[type=checkbox]");
-  Array.prototype.forEach.call(boxes, function (box) {
-    box.addEventListener("change", function () {
-      setKindVisible(Number(box.getAttribute("data-kind")), box.checked);
-    });
-  });
-})();
-"""
 
 
 def render_html(
@@ -547,7 +438,7 @@ def render_html(
     csp = "; ".join(
         [
             "default-src 'none'",
-            "script-src " + _csp_hash(vis_js) + " " + _csp_hash(_JS),
+            "script-src " + _csp_hash(vis_js) + " " + _csp_hash(_static("graph.js")),
             "style-src 'unsafe-inline'",
             "img-src data:",
             "base-uri 'none'",
@@ -573,7 +464,7 @@ def render_html(
         '<meta name="referrer" content="no-referrer">',
         f"<title>{esc(title)}</title>",
         f"<style>{vis_css}</style>",
-        f"<style>{_CSS}</style>",
+        f"<style>{_static('graph.css')}</style>",
         "</head><body>",
         '<div id="pk-panel">',
         f"<h1>{esc(title)}</h1>",
@@ -590,7 +481,7 @@ def render_html(
         '<script type="application/json" id="pk-options">'
         f"{_json_for_script(_options(n_nodes, n_edges, use_physics))}</script>",
         f"<script>{vis_js}</script>",
-        f"<script>{_JS}</script>",
+        f"<script>{_static('graph.js')}</script>",
         "</body></html>",
         "",
     ]
