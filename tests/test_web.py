@@ -223,7 +223,7 @@ def test_query_page_runs_a_preset_with_parameters(store: ox.Store) -> None:
 
 
 def test_query_downloads_csv_and_json(store: ox.Store) -> None:
-    query = "SELECT ?p ?t WHERE { ?p dcterms:title ?t } ORDER BY ?p"
+    query = "SELECT ?p ?t WHERE { ?p a fabio:Preprint ; dcterms:title ?t } ORDER BY ?p"
     answer = get(store, "/queries", query=query, download="csv")
     assert answer.headers["Content-Disposition"] == 'attachment; filename="results.csv"'
     rows = list(csv.reader(io.StringIO(answer.body.decode())))

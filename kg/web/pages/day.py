@@ -23,15 +23,15 @@ SELECT ?paper ?title ?text WHERE {
 """
 _AUTHORS = """
 SELECT ?paper ?person ?name WHERE {
-  ?entry schema:isPartOf ?node ; schema:about ?paper .
-  ?paper prov:qualifiedAttribution ?a . ?a prov:agent ?person ; pkg:authorPosition ?position .
+  ?entry schema:isPartOf ?node ; schema:about ?paper ; prov:qualifiedAttribution ?a .
+  ?a prov:agent ?person ; pkg:authorPosition ?position .
   ?person schema:name ?name .
 } ORDER BY ?paper ?position
 """
 _TASKS = """
 SELECT ?paper ?task ?label WHERE {
-  ?entry schema:isPartOf ?node ; schema:about ?paper .
-  ?paper dcterms:subject ?task . ?task skos:prefLabel ?label .
+  ?entry schema:isPartOf ?node ; schema:about ?paper ; dcterms:subject ?task .
+  ?task skos:prefLabel ?label .
 } ORDER BY ?paper LCASE(STR(?label))
 """
 _PREVIOUS = """

@@ -17,7 +17,13 @@ SELECT ?title ?identifier ?url WHERE {
 """
 _AUTHORS = """
 SELECT ?person ?name ?position WHERE {
-  ?node prov:qualifiedAttribution ?a . ?a prov:agent ?person ; pkg:authorPosition ?position .
+  # the author list of the paper's latest listing (each listing keeps its own)
+  { SELECT (MAX(?listed) AS ?latest) WHERE {
+      ?listing schema:about ?node ; prov:qualifiedAttribution [] ;
+               schema:isPartOf/schema:datePublished ?listed } }
+  ?entry schema:about ?node ; prov:qualifiedAttribution ?a ;
+         schema:isPartOf/schema:datePublished ?latest .
+  ?a prov:agent ?person ; pkg:authorPosition ?position .
   ?person schema:name ?name .
 } ORDER BY ?position
 """
