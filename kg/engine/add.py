@@ -40,14 +40,14 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
     latest version of every file. The identity links of :mod:`kg.people` are
     rebuilt with the curation file ``people`` (default: see :mod:`kg.people.hook`).
     """
-    inputs = [os.fspath(item) for item in inputs]
-    curation = start_people(people, inputs, graph)
+    names = [os.fspath(item) for item in inputs]
+    curation = start_people(people, names, graph)
     known: dict[str, set[str]] = {}
     for item in graph.manifest():
         known.setdefault(item.source, set()).add(item.sha256)
     result = AddResult([], [], [], ParseResult())
     documents = []
-    for path in expand_inputs([os.fspath(item) for item in inputs]):
+    for path in expand_inputs(names):
         document = read_document(path)
         if known.get(document.name) == {document.sha256}:
             result.unchanged.append(document.name)

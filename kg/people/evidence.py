@@ -67,6 +67,14 @@ class EvidenceFinder:
         self.candidates = candidates
         self._keys = {person: {nm.compact(n) for n in names}
                       for person, names in snap.names.items()}
+        # A co-author written two ways should still count once: each node's keys
+        # also hold the compact keys of its full-rule candidate partners.
+        resolved = {person: set(keys) for person, keys in self._keys.items()}
+        for (a, b), rules in candidates.rules.items():
+            if rules & nm.FULL_RULES:
+                resolved[a] |= self._keys.get(b, set())
+                resolved[b] |= self._keys.get(a, set())
+        self._resolved = resolved
         self._slots: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
         for (_, paper), slots in snap.listings.items():
             for position, person in slots.items():
@@ -77,7 +85,7 @@ class EvidenceFinder:
         """Compact key → the co-author node, for everyone listed with ``person``."""
         found: dict[str, str] = {}
         for other in sorted(self.snap.coauthors(person)):
-            for key in self._keys.get(other, ()):
+            for key in sorted(self._resolved.get(other, ())):
                 found.setdefault(key, other)
         return found
 
@@ -91,7 +99,7 @@ class EvidenceFinder:
         a, b = key
         snap = self.snap
         mine, theirs = self._coauthor_keys(a), self._coauthor_keys(b)
-        own = self._keys.get(a, set()) | self._keys.get(b, set())
+        own = self._resolved.get(a, set()) | self._resolved.get(b, set())
         shared = sorted({mine[k] for k in mine.keys() & theirs.keys() if k not in own},
                         key=lambda p: (snap.name(p).casefold(), p))
         together = sorted(paper for listing in snap.listings_of.get(a, ())

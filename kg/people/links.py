@@ -30,7 +30,7 @@ from kg.people import scoring
 from kg.people.candidates import Pair, generate, pair
 from kg.people.curation import Curation, Decision
 from kg.people.evidence import Evidence, EvidenceFinder
-from kg.people.snapshot import Snapshot, read_snapshot
+from kg.people.snapshot import Snapshot, read_snapshot, select
 from kg.records import Diagnostic
 
 PERSON = "person"
@@ -207,7 +207,8 @@ def stored_curation_path(graph: GraphStore) -> Path | None:
     """The curation file the last build or add read, as recorded in the people graph."""
     target = people_graph(graph.base)
     for quad in graph.store.quads_for_pattern(target, v.CURATION_FILE, None, target):
-        return Path(quad.object.value)
+        if isinstance(quad.object, ox.Literal):
+            return Path(quad.object.value)
     return None
 
 
@@ -223,4 +224,4 @@ def stored_links(graph: GraphStore) -> list[tuple[str, str, str, str, float, str
                        ("TIER", v.LINK_TIER), ("SCORE", v.LINK_SCORE), ("DESC", v.DESCRIPTION)):
         query = query.replace(f" {name} ", f" {term} ")
     return [(row["a"].value, row["b"].value, row["p"].value, row["tier"].value,
-             float(row["score"].value), row["d"].value) for row in graph.store.query(query)]
+             float(row["score"].value), row["d"].value) for row in select(graph.store, query)]

@@ -4,10 +4,11 @@ The score orders candidates for people to review; the tier decides what the
 graph asserts. Only the automatic tier is asserted without a person's say, as
 ``skos:closeMatch`` (not transitive, so one wrong link cannot chain three
 people together): a full-name rule (same letters, or surname first) *and*
-shared co-authors or a shared author slot, with no counter-evidence that the
-two are different people. On the labelled sample that rule was right every
-time (see README, "People under several spellings"); initials alone never are
-enough, since ``szhang42`` fits many Zhangs.
+shared co-authors, a shared author slot or a shared repository/model owner;
+or an initial and surname (``vkoltun``) with shared co-authors or a slot. Never
+with counter-evidence: both names on one author list, or a username that fits
+several full names (``szhang42``). The labelled sample's precision and recall
+per tier are in the README ("People under several spellings").
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ def score(evidence: Evidence) -> float:
 
 def automatic(evidence: Evidence) -> bool:
     """Strong enough to assert ``skos:closeMatch`` without review (see module doc)."""
-    return (bool(evidence.rules & nm.FULL_RULES)
-            and bool(evidence.coauthors or evidence.same_slot)
-            and not evidence.together and not evidence.ambiguous)
+    if evidence.together or evidence.ambiguous:
+        return False
+    if evidence.rules & nm.FULL_RULES:
+        return bool(evidence.coauthors or evidence.same_slot or evidence.owners)
+    return nm.INITIALS in evidence.rules and bool(evidence.coauthors or evidence.same_slot)
 
 
 def tier(evidence: Evidence) -> str:

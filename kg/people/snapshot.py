@@ -20,6 +20,9 @@ Listing = tuple[str, str]  # (day graph, paper)
 _NAMES = f"SELECT ?p ?n WHERE {{ ?p a {v.PERSON} ; {v.NAME} ?n }}"
 _SLOTS = f"""SELECT ?g ?paper ?pos ?p WHERE {{ GRAPH ?g {{
   ?paper {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }} }}"""
+# A graph file without day graphs (Turtle, N-Triples): one listing per paper.
+_UNION_SLOTS = f"""SELECT ?paper ?pos ?p WHERE {{
+  ?paper {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }}"""
 _TASKS = f"SELECT ?paper ?t WHERE {{ ?paper {v.SUBJECT} ?t }}"
 _EDGES = " ".join(str(term) for term in (v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
                                          v.HAS_SPACE, v.HAS_COLLECTION))
@@ -59,27 +62,37 @@ class Snapshot:
         return self.paper_ids.get(paper, paper.rsplit("/", 1)[-1])
 
 
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query (the one kind these modules ask)."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
 def read_snapshot(store: ox.Store) -> Snapshot:
     """Everything the people modules need, from a store's union and day graphs."""
     snap = Snapshot()
     names: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_NAMES):
+    for row in select(store, _NAMES):
         names[row["p"].value].add(row["n"].value)
     snap.names = {person: sorted(found) for person, found in names.items()}
     listings: dict[Listing, dict[int, str]] = defaultdict(dict)
-    for row in store.query(_SLOTS):
+    for row in select(store, _SLOTS):
         listings[(row["g"].value, row["paper"].value)][int(row["pos"].value)] = row["p"].value
+    if not listings:
+        for row in select(store, _UNION_SLOTS):
+            listings[("", row["paper"].value)][int(row["pos"].value)] = row["p"].value
     snap.listings = dict(listings)
     tasks: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(_TASKS):
+    for row in select(store, _TASKS):
         tasks[row["paper"].value].add(row["t"].value)
     snap.tasks = dict(tasks)
     owners: dict[str, set[str]] = defaultdict(set)
-    for row in chain(store.query(_OWNERS), store.query(_MENTIONS)):
+    for row in chain(select(store, _OWNERS), select(store, _MENTIONS)):
         owners[row["paper"].value].add(row["acct"].value)
         snap.account_names[row["acct"].value] = row["name"].value
     snap.owners = dict(owners)
-    snap.paper_ids = {row["paper"].value: row["id"].value for row in store.query(_TITLES)}
+    snap.paper_ids = {row["paper"].value: row["id"].value for row in select(store, _TITLES)}
     _index(snap)
     return snap
 
