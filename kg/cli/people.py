@@ -75,7 +75,7 @@ def _decision(decision: str, context: click.Context, a: str, b: str, note: str) 
             path = decide(graph, curation, decision, a, b, note)
     except CurationError as exc:
         fail(str(exc), EXIT_INPUT)
-    graph.close()
+    del graph  # read-only: nothing to flush
     click.echo(f"{decision} recorded in {path}")
     workspace = Workspace(graph_location if graph_location.is_dir() else DEFAULT_OUTPUT)
     if workspace.has_store():
