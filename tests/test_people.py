@@ -281,3 +281,67 @@ def test_automatic_tier_precision_on_labelled_corpus_pairs(corpus_dir: Path) -> 
     assert auto_all >= 10  # the tier is exercised, not vacuously precise
     assert precision >= 0.95
     assert outcome[("folded", "different")] == 0
+
+
+# -- queries and resolved statistics ----------------------------------------------------
+
+
+def _plain(value: object) -> object:
+    text = str(value)
+    try:
+        return round(float(text), 6)
+    except ValueError:
+        return text
+
+
+def test_people_queries_agree_with_rdflib_and_resolve_spellings(built: GraphStore) -> None:
+    from kg.sparql.library import load_query
+
+    trig = built.serialize(format=ox.RdfFormat.TRIG)
+    assert trig is not None
+    dataset = rdflib.Dataset(default_union=True)
+    dataset.parse(data=trig, format="trig")
+    rows = {}
+    for name in ("person-links", "person-prolific"):
+        text = load_query(name).text
+        mine = [tuple(_plain(t.value) if t is not None else None for t in row)
+                for row in built.store.query(text)]
+        theirs = [tuple(_plain(t) if t is not None else None for t in row)
+                  for row in dataset.query(text)]
+        # GROUP_CONCAT's order is the engine's: compare the spellings as sets.
+        def comparable(row: tuple) -> tuple:
+            return (*row[:3], frozenset(str(row[3]).split(" | ")))
+
+        assert [comparable(r) for r in mine] == [comparable(r) for r in theirs]
+        assert mine, name
+        rows[name] = mine
+    percy = [row for row in rows["person-links"] if row[1] == "Percy Liang"]
+    assert [(row[3], row[4]) for row in percy] == [("percyliang", "auto")]
+    tiers = [row[4] for row in rows["person-links"]]
+    assert tiers == sorted(tiers, key=["accepted", "auto", "candidate", "rejected"].index)
+    prolific = {row[1]: row for row in rows["person-prolific"]}
+    assert prolific["Percy Liang"][2] == 2
+    assert set(prolific["Percy Liang"][3].split(" | ")) == {"Percy Liang", "percyliang"}
+    assert "percyliang" not in prolific
+
+
+def test_stats_count_linked_spellings_once(tmp_path: Path) -> None:
+    import json
+
+    out = tmp_path / "out"
+    assert kg_cli("build", str(DATA / "digests"), str(DATA / "later"), "-o", str(out),
+                  "-q").returncode == 0
+    plain = json.loads(kg_cli("stats", "-g", str(out), "--json", "--top", "100").stdout)
+    resolved_run = kg_cli("stats", "-g", str(out), "--json", "--top", "100", "--resolve-people")
+    assert resolved_run.returncode == 0, resolved_run.stderr
+    resolved = json.loads(resolved_run.stdout)
+    plain_top = {row["label"]: row["papers"] for row in plain["top"]["authors"]}
+    top = {row["label"]: row["papers"] for row in resolved["top"]["authors"]}
+    assert plain_top["Percy Liang"] == 2 and "percyliang" in str(plain["top"]["authors"])
+    assert top["Percy Liang (percyliang)"] == 3
+    assert not any(label in ("Percy Liang", "percyliang") for label in top)
+    people = resolved["people"]
+    assert people["people"] == people["person_nodes"] - people["groups"]
+    assert ["Percy Liang", "percyliang"] in [g["spellings"] for g in people["spellings"]]
+    text = kg_cli("stats", "-g", str(out), "--resolve-people").stdout
+    assert "Percy Liang = percyliang" in text
