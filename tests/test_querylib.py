@@ -166,6 +166,7 @@ EXPECTED: dict[str, Rows] = {
     # issue 12: the examples spell nobody two ways, so no links and nothing joined
     "person-links": [],
     "person-prolific": [(person(a), a, 1, a) for a in _authors()],
+    "person-papers": [(P + NEOBERT, TITLE[NEOBERT], "Sarath Chandar", 4, "2025-02-27")],
     "co-author-pairs": _co_author_pairs(),
     "authors-by-collaborators": _authors_by_collaborators(),
     "author-papers": [(P + NEOBERT, TITLE[NEOBERT], 4, "2025-02-27")],  # Sarath Chandar
@@ -395,7 +396,7 @@ def test_query_returns_expected_rows_on_the_examples(example, name: str) -> None
 
 #: Queries over the people graph (issue 12), a named graph outside the union that
 #: to_rdflib() returns; tests/test_people.py compares them with an rdflib dataset.
-PEOPLE_QUERIES = frozenset({"person-links", "person-prolific"})
+PEOPLE_QUERIES = frozenset({"person-links", "person-papers", "person-prolific"})
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
