@@ -254,14 +254,23 @@ def test_candidates_block_instead_of_comparing_all_pairs(built: GraphStore) -> N
 # -- measured quality on the real corpus -------------------------------------------------
 
 
-def test_automatic_tier_precision_on_labelled_corpus_pairs(corpus_dir: Path) -> None:
-    rows = list(csv.DictReader((DATA / "labels.csv").open(encoding="utf-8")))
+@pytest.fixture(scope="module")
+def corpus_graph(corpus_dir: Path) -> GraphStore:
+    result = kg.build([corpus_dir / "digests"])
+    assert result.store is not None
+    return result.store
+
+
+def _labels() -> list[dict[str, str]]:
+    return list(csv.DictReader((DATA / "labels.csv").open(encoding="utf-8")))
+
+
+def test_automatic_tier_precision_on_labelled_corpus_pairs(corpus_graph: GraphStore) -> None:
+    rows = _labels()
     assert len(rows) >= 100
     assert all(len(row) == 4 and row["reason"] for row in rows)
     assert {row["label"] for row in rows} <= {"same", "different", "unsure"}
-    result = kg.build([corpus_dir / "digests"])
-    graph = result.store
-    assert graph is not None
+    graph = corpus_graph
     snap = read_snapshot(graph.store)
     report = compute_links(snap, Curation(), graph)
     tiers = {(link.a, link.b): link.tier for link in report.links if link.kind == "person"}
@@ -348,3 +357,26 @@ def test_stats_count_linked_spellings_once(tmp_path: Path) -> None:
     assert ["Percy Liang", "percyliang"] in [g["spellings"] for g in people["spellings"]]
     text = kg_cli("stats", "-g", str(out), "--resolve-people").stdout
     assert "Percy Liang = percyliang" in text
+
+
+def test_resolved_top_authors_show_no_labelled_person_twice(corpus_graph: GraphStore) -> None:
+    from kg.people.resolve import resolve_view
+    from kg.view.projection import project
+    from kg.view.stats import compute_stats
+
+    same = {frozenset((row["a"], row["b"])) for row in _labels() if row["label"] == "same"}
+
+    def twice(view: object) -> list[tuple[str, str]]:
+        top = compute_stats(view, top=50, communities=False)["top"]["authors"]
+        spellings = [row["label"].replace(")", "").replace(" (", ", ").split(", ")
+                     for row in top]
+        return [(x, y) for i, first in enumerate(spellings) for second in spellings[i + 1:]
+                for x in first for y in second if frozenset((x, y)) in same]
+
+    view = project(corpus_graph)
+    assert twice(view), "the unresolved list should show someone twice (else this proves nothing)"
+    resolved, people = resolve_view(view, corpus_graph)
+    assert twice(resolved) == []
+    top = compute_stats(resolved, top=3, communities=False)["top"]["authors"]
+    assert "Xiang Yue (yuexiang96)" in [row["label"] for row in top]
+    assert people["people"] < people["person_nodes"]
