@@ -380,3 +380,16 @@ def test_resolved_top_authors_show_no_labelled_person_twice(corpus_graph: GraphS
     top = compute_stats(resolved, top=3, communities=False)["top"]["authors"]
     assert "Xiang Yue (yuexiang96)" in [row["label"] for row in top]
     assert people["people"] < people["person_nodes"]
+
+
+def test_html_author_focus_follows_asserted_links(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert kg_cli("build", str(DATA / "digests"), "-o", str(out), "-q").returncode == 0
+    done = kg_cli("html", "-g", str(out), "--author", "percyliang", "-o", str(tmp_path / "p.html"))
+    assert done.returncode == 0, done.stderr
+    assert "also focusing on linked spellings: Percy Liang" in done.stderr
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "Holistic Evaluation of Language Models" in page  # Percy Liang's paper
+    # A candidate pair is not followed.
+    alone = kg_cli("html", "-g", str(out), "--author", "Yi Yuan", "-o", str(tmp_path / "y.html"))
+    assert alone.returncode == 0 and "also focusing" not in alone.stderr

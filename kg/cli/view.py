@@ -30,6 +30,13 @@ def html_command(graph_location: Path, output: Path | None, task: tuple[str, ...
     from kg.view.focus import FocusError
 
     graph = load_graph(graph_location)
+    if author:
+        from kg.people.resolve import linked_names
+
+        also = linked_names(graph, author)
+        if also:
+            click.echo("also focusing on linked spellings: " + ", ".join(also), err=True)
+        author = (*author, *also)
     if output is None:
         folder = graph_location if graph_location.is_dir() else graph_location.parent
         output = folder / "graph.html"

@@ -19,6 +19,7 @@ from kg.people import names as nm
 from kg.people import scoring
 from kg.people.links import PERSON, stored_links
 from kg.people.review import curation_for, review
+from kg.people.snapshot import read_snapshot
 
 _ASSERTED = (scoring.AUTO, scoring.ACCEPTED)
 
@@ -81,3 +82,18 @@ def format_people(summary: dict[str, Any], top: int) -> str:
     for group in summary["spellings"][:top]:
         lines.append("  " + " = ".join(group["spellings"]))
     return "\n".join(lines)
+
+
+def linked_names(graph: GraphStore, names: tuple[str, ...]) -> list[str]:
+    """The other spellings asserted to be the people named, for ``kg html --author``.
+
+    Only nodes written one way are added: the page matches authors by label, and
+    a node with two names is labelled with one of them.
+    """
+    requested = {graph.minter.person(name).value for name in names}
+    links = nx.Graph()
+    links.add_edges_from(asserted_pairs(graph))
+    linked = {other for node in requested if node in links
+              for other in nx.node_connected_component(links, node)} - requested
+    written = read_snapshot(graph.store).names
+    return sorted(written[node][0] for node in linked if len(written.get(node, ())) == 1)
