@@ -21,7 +21,11 @@ def test_wheel_holds_and_finds_the_ontology(tmp_path: Path) -> None:
     # the web pages' templates and static files, and graph.html's own script
     assert {"kg/web/templates/paper.html", "kg/web/static/site.css",
             "kg/web/static/query.js", "kg/web/static/LICENSE.txt",
-            "kg/view/static/graph.js", "kg/view/static/graph.css"} <= names
+            "kg/view/static/graph.js", "kg/view/static/graph.css",
+            "kg/ontology/context.jsonld"} <= names
+    # every module of the source tree, so a new sub-package cannot be left out
+    modules = {path.relative_to(ROOT).as_posix() for path in (ROOT / "kg").rglob("*.py")}
+    assert modules <= names, sorted(modules - names)
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True, capture_output=True, timeout=600)

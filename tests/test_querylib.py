@@ -163,6 +163,10 @@ EXPECTED: dict[str, Rows] = {
     ],
     "task-trends-by-month": [("2025-02", label, n) for _, label, n in TASK_COUNTS],
     "prolific-authors": [(person(a), a, 1) for a in _authors()],
+    # issue 12: the examples spell nobody two ways, so no links and nothing joined
+    "person-links": [],
+    "person-prolific": [(person(a), a, 1, a) for a in _authors()],
+    "person-papers": [(P + NEOBERT, TITLE[NEOBERT], "Sarath Chandar", 4, "2025-02-27")],
     "co-author-pairs": _co_author_pairs(),
     "authors-by-collaborators": _authors_by_collaborators(),
     "author-papers": [(P + NEOBERT, TITLE[NEOBERT], 4, "2025-02-27")],  # Sarath Chandar
@@ -393,8 +397,15 @@ def test_query_returns_expected_rows_on_the_examples(example, name: str) -> None
     assert run(example, name) == EXPECTED[name]
 
 
+#: Queries over the people graph (issue 12), a named graph outside the union that
+#: to_rdflib() returns; tests/test_people.py compares them with an rdflib dataset.
+PEOPLE_QUERIES = frozenset({"person-links", "person-papers", "person-prolific"})
+
+
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
 def test_oxigraph_and_rdflib_agree(query: LibraryQuery, example, extended) -> None:
+    if query.name in PEOPLE_QUERIES:
+        pytest.skip("reads the people graph: compared with rdflib in tests/test_people.py")
     for result in (example, extended):
         graph = result.store.to_rdflib()
         oxigraph = [exact_oxigraph(row) for row in oxigraph_terms(result, query.text)]

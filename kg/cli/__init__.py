@@ -10,6 +10,7 @@ import click
 
 from kg.cli.build import build_command
 from kg.cli.common import Commands
+from kg.cli.people import people_command
 from kg.cli.sparql import push_command, query_command, serve_command
 from kg.cli.store import add_command, export_command, status_command
 from kg.cli.view import html_command, stats_command
@@ -22,5 +23,5 @@ def main() -> None:
 
 
 for _command in (build_command, add_command, status_command, export_command, query_command,
-                 serve_command, push_command, html_command, stats_command):
+                 serve_command, push_command, html_command, stats_command, people_command):
     main.add_command(_command)

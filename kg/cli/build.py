@@ -30,10 +30,14 @@ from kg.graph import vocab
               help="Keep the working store in OUTPUT/store for kg add, query, html, serve.")
 @click.option("--html/--no-html", default=True, show_default=True,
               help="Draw OUTPUT/graph.html (the most connected nodes, see kg html).")
+@click.option("--people", "people", type=click.Path(dir_okay=False, path_type=Path),
+              help="Curation file of identity decisions [default: people.csv in an input "
+                   "folder, if any] (see kg people).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if the input had any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str, ...],
-                  base: str, store: bool, html: bool, strict: bool, quiet: bool) -> None:
+                  base: str, store: bool, html: bool, people: Path | None, strict: bool,
+                  quiet: bool) -> None:
     """Build the graph of INPUT digests (files, directories, globs, or - for stdin).
 
     Writes OUTPUT/graph.ttl (and any --format) and OUTPUT/graph.html, each file
@@ -42,7 +46,8 @@ def build_command(inputs: tuple[str, ...], output_dir: Path, formats: tuple[str,
     with user_errors():
         try:
             result = build(inputs, output_dir, formats=("turtle", *formats), base=base,
-                           store=store, html=html, progress=False if quiet else None)
+                           store=store, html=html, progress=False if quiet else None,
+                           people=people)
         except ValueError as exc:  # a bad --base
             raise click.BadParameter(str(exc), param_hint="--base") from None
     report_warnings(result.parsed.diagnostics, output_dir)

@@ -31,10 +31,14 @@ from kg.export.formats import FORMATS
                    "on large stores; kg export and kg html do it later).")
 @click.option("-f", "--format", "formats", multiple=True, type=click.Choice(sorted(FORMATS)),
               help="Also write this format when exporting (repeatable).")
+@click.option("--people", "people", type=click.Path(dir_okay=False, path_type=Path),
+              help="Curation file of identity decisions [default: people.csv in an input "
+                   "folder, else the one the store was built with] (see kg people).")
 @click.option("--strict", is_flag=True, help="Exit with status 1 if the input had any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
-                formats: tuple[str, ...], strict: bool, quiet: bool) -> None:
+                formats: tuple[str, ...], people: Path | None, strict: bool,
+                quiet: bool) -> None:
     """Add new or corrected digests to the working store in OUTPUT/store.
 
     Files already ingested with the same bytes are skipped unread; a file whose
@@ -43,7 +47,7 @@ def add_command(inputs: tuple[str, ...], output_dir: Path, export: bool,
     """
     with user_errors():
         result = add_to_output(inputs, output_dir, export=export, formats=("turtle", *formats),
-                               progress=None if not quiet else False)
+                               progress=None if not quiet else False, people=people)
     report_warnings(result.parsed.diagnostics, output_dir)
     report_notes(result.notes)
     if not quiet:

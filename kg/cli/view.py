@@ -30,6 +30,13 @@ def html_command(graph_location: Path, output: Path | None, task: tuple[str, ...
     from kg.view.focus import FocusError
 
     graph = load_graph(graph_location)
+    if author:
+        from kg.people.resolve import linked_names
+
+        also = linked_names(graph, author)
+        if also:
+            click.echo("also focusing on linked spellings: " + ", ".join(also), err=True)
+        author = (*author, *also)
     if output is None:
         folder = graph_location if graph_location.is_dir() else graph_location.parent
         output = folder / "graph.html"
@@ -51,17 +58,31 @@ def html_command(graph_location: Path, output: Path | None, task: tuple[str, ...
               help="Entries in each top list.")
 @click.option("--plot", "plot_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also draw the trend charts (SVG) into this folder.")
-def stats_command(graph_location: Path, as_json: bool, top: int, plot_dir: Path | None) -> None:
+@click.option("--resolve-people", is_flag=True,
+              help="Count a person once across spellings linked by kg people (auto or "
+                   "accepted links), showing the spellings.")
+def stats_command(graph_location: Path, as_json: bool, top: int, plot_dir: Path | None,
+                  resolve_people: bool) -> None:
     """Counts, top authors/tasks/repositories/HF items, co-authors, components, communities."""
     import json
 
     from kg.view.projection import project
     from kg.view.stats import compute_stats, format_stats
 
-    view = project(load_graph(graph_location))
+    graph = load_graph(graph_location)
+    view = project(graph)
+    people = None
+    if resolve_people:
+        from kg.people.resolve import format_people, resolve_view
+
+        view, people = resolve_view(view, graph)
     stats = compute_stats(view, top=top)
+    if people is not None:
+        stats["people"] = people
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json
                else format_stats(stats))
+    if people is not None and not as_json:
+        click.echo(format_people(people, top))
     if plot_dir is not None:
         from kg.view.plots import PlotsUnavailable, write_plots
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
 from kg.graph.store import GraphStore, Ingested
+from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
 from kg.read.sources import Document, expand_inputs, read_document
 from kg.support.progress import Progress
@@ -68,19 +69,25 @@ class AddResult:
     moved: list[str] = field(default_factory=list)
 
 
-def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False) -> AddResult:
+def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
+        people: str | os.PathLike[str] | None = None) -> AddResult:
     """Add digests to an existing graph, reading only what is new or changed.
 
     The result equals a rebuild from the latest version of every file at its
     current path.
+
+    The identity links of :mod:`kg.people` are rebuilt with the curation file
+    ``people`` (default: see :mod:`kg.people.hook`).
     """
+    names = [os.fspath(item) for item in inputs]
+    curation = start_people(people, names, graph)
     known: dict[str, list[Ingested]] = {}
     for item in graph.manifest():
         known.setdefault(item.source, []).append(item)
     result = AddResult([], [], [], ParseResult())
     documents: list[Document] = []
     replacing: list[str] = []
-    for path in expand_inputs([os.fspath(item) for item in inputs]):
+    for path in expand_inputs(names):
         document = read_document(path)
         before = known.get(document.key, [])
         if before and {item.sha256 for item in before} == {document.sha256}:
@@ -108,6 +115,7 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False) -> 
         graph.load(result.parsed.digests, replacing=[*replacing, *(d.key for d in documents)])
     elif not graph.has_void():
         graph.refresh_void()  # an earlier add was killed between its two transactions
+    refresh_people(graph, curation, result.parsed)
     return result
 
 
@@ -138,7 +146,8 @@ def _count_days(result: AddResult, known: dict[str, list[Ingested]]) -> None:
 
 def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
                   export: bool = True, formats: Sequence[str] = ("turtle",),
-                  progress: bool | None = False) -> AddResult:
+                  progress: bool | None = False,
+                  people: str | os.PathLike[str] | None = None) -> AddResult:
     """Add digests to the working store of an output folder, then rewrite its files.
 
     The exports are rewritten even when nothing changed: an earlier add may have
@@ -148,7 +157,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     workspace = Workspace(output)
     graph = workspace.open()
     try:
-        result = add(inputs, graph, progress=progress)
+        result = add(inputs, graph, progress=progress, people=people)
         graph.close()
         workspace.mark_generation()
         from kg.web.search import SEARCH_FILE, update_index

@@ -36,6 +36,7 @@ from kg.graph.lines import TYPE, read_triples, sorted_unique
 from kg.graph.mapping import digest_spo
 from kg.graph.store import GraphStore, triple_key
 from kg.graph.void import LineCounter
+from kg.people.hook import refresh_people, start_people
 from kg.read.parse import parse_inputs
 from kg.records import Digest
 from kg.support.atomic import atomic_writer
@@ -46,7 +47,8 @@ Inputs = Iterable[str | os.PathLike[str]]
 def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
           formats: Sequence[str] = ("turtle",), base: str = v.DEFAULT_BASE,
           store: bool = True, html: bool = True,
-          progress: bool | None = False) -> BuildResult:
+          progress: bool | None = False,
+          people: str | os.PathLike[str] | None = None) -> BuildResult:
     """Build the graph of digests (files, directories, globs, ``-`` for stdin).
 
     Without ``output`` the graph is returned in an in-memory store and nothing is
@@ -55,14 +57,19 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     store that ``kg add``, ``kg query`` and ``kg serve`` use; each file is written
     atomically and the store is swapped in whole, so a killed build leaves the
     previous output as it was. ``progress=None`` shows progress on a terminal.
+    ``people`` is the curation file of :mod:`kg.people` (default: ``people.csv``
+    in an input folder).
     """
     Minter(base)  # reject a bad base before reading anything
-    parsed = parse_inputs([os.fspath(item) for item in inputs], progress=progress)
+    names = [os.fspath(item) for item in inputs]
+    curation = start_people(people, names)
+    parsed = parse_inputs(names, progress=progress)
     if output is None:
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             graph, _, _ = _map_and_load(parsed.digests, Path(tmp), base,
                                         target=None, formats=())
         assert graph is not None
+        refresh_people(graph, curation, parsed)
         return BuildResult(graph, parsed, None, base)
 
     out = Path(output)
@@ -78,6 +85,7 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             formats=[name for name in formats if name not in QUAD_FORMATS], out=out)
     result = BuildResult(graph, parsed, description, base, written)
     if graph is not None:
+        refresh_people(graph, curation, parsed)
         written.extend(write_outputs(graph, out, quad_formats))
         if html:
             from kg.view.draw import write_view_html

@@ -108,6 +108,22 @@ VOID_URI_SPACE = _term("void", "uriSpace")
 VOID_VOCABULARY = _term("void", "vocabulary")
 DESCRIPTION = _term("dcterms", "description")
 
+# People under several spellings (kg.people): identity links as reified statements
+STATEMENT = _term("rdf", "Statement")
+RDF_SUBJECT = _term("rdf", "subject")
+RDF_PREDICATE = _term("rdf", "predicate")
+RDF_OBJECT = _term("rdf", "object")
+XSD_DECIMAL = _term("xsd", "decimal")
+CLOSE_MATCH = _term("skos", "closeMatch")
+SAME_AS = _term("owl", "sameAs")
+HOLDS_ACCOUNT = _term("foaf", "account")
+IDENTITY_LINK = _term("pkg", "IdentityLink")
+LINK_TIER = _term("pkg", "linkTier")
+LINK_SCORE = _term("pkg", "linkScore")
+MATCH_RULE = _term("pkg", "matchRule")
+SHARED_COAUTHOR = _term("pkg", "sharedCoauthor")
+CURATION_FILE = _term("pkg", "curationFile")
+
 #: Prefixes written into Turtle and known to SPARQL queries without declaration.
 PREFIXES: dict[str, str] = {k: v for k, v in NAMESPACES.items() if k != "owl"}
 

@@ -1,0 +1,142 @@
+"""Evidence for and against one candidate pair, from the graph alone.
+
+For: co-authors in common (compared by their compact name key, so ``Percy
+Liang`` and ``percyliang`` as co-authors count as one), the same author slot of
+one paper in different listings, papers, tasks and repository or model owners
+in common. Against: both names on one author list (two people, whatever the
+names say), a username whose key matches several full names, and a full-name
+node whose co-author groups never meet (a likely homonym).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.people import names as nm
+from kg.people.candidates import Candidates, Pair
+from kg.people.snapshot import Snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the graph says about whether ``a`` and ``b`` are one person."""
+
+    rules: frozenset[str]
+    coauthors: tuple[str, ...] = ()  # shared co-authors (as ``a``'s co-author nodes)
+    same_slot: tuple[str, ...] = ()  # papers where both fill one author slot
+    papers: tuple[str, ...] = ()  # other papers both are listed on (different lists)
+    tasks: int = 0
+    owners: tuple[str, ...] = ()  # accounts owning artefacts of both people's papers
+    together: tuple[str, ...] = ()  # papers listing both on one author list
+    ambiguous: int = 0  # full names the username side matches, when more than one
+    homonym: tuple[str, ...] = ()  # sides whose co-author groups never meet
+
+    def describe(self, snap: Snapshot) -> str:
+        """One line for people: the rules, then evidence, then counter-evidence."""
+        parts = ["rules: " + ", ".join(sorted(self.rules))]
+        if self.coauthors:
+            parts.append(f"{len(self.coauthors)} shared co-author(s): "
+                         + ", ".join(snap.name(p) for p in self.coauthors[:5]))
+        if self.same_slot:
+            parts.append("same author slot on " + ", ".join(
+                snap.paper_label(p) for p in self.same_slot[:5]))
+        if self.papers:
+            parts.append(f"{len(self.papers)} shared paper(s)")
+        if self.tasks:
+            parts.append(f"{self.tasks} shared task(s)")
+        if self.owners:
+            parts.append("shared owner(s): " + ", ".join(
+                snap.account_names.get(o, o) for o in self.owners[:5]))
+        if self.together:
+            parts.append("AGAINST: listed together on " + ", ".join(
+                snap.paper_label(p) for p in self.together[:5]))
+        if self.ambiguous:
+            parts.append(f"AGAINST: the username matches {self.ambiguous} full names")
+        if self.homonym:
+            parts.append("AGAINST: co-author groups never meet for "
+                         + ", ".join(snap.name(p) for p in self.homonym))
+        return "; ".join(parts)
+
+
+class EvidenceFinder:
+    """Evidence for pairs of one snapshot (per-person indexes are built once)."""
+
+    def __init__(self, snap: Snapshot, candidates: Candidates) -> None:
+        self.snap = snap
+        self.candidates = candidates
+        self._keys = {person: {nm.compact(n) for n in names}
+                      for person, names in snap.names.items()}
+        # A co-author written two ways should still count once: each node's keys
+        # also hold the compact keys of its full-rule candidate partners.
+        resolved = {person: set(keys) for person, keys in self._keys.items()}
+        for (a, b), rules in candidates.rules.items():
+            if rules & nm.FULL_RULES:
+                resolved[a] |= self._keys.get(b, set())
+                resolved[b] |= self._keys.get(a, set())
+        self._resolved = resolved
+        self._slots: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for (_, paper), slots in snap.listings.items():
+            for position, person in slots.items():
+                self._slots[person][paper].add(position)
+        self._homonym: dict[str, bool] = {}
+
+    def _coauthor_keys(self, person: str) -> dict[str, str]:
+        """Compact key → the co-author node, for everyone listed with ``person``."""
+        found: dict[str, str] = {}
+        for other in sorted(self.snap.coauthors(person)):
+            for key in sorted(self._resolved.get(other, ())):
+                found.setdefault(key, other)
+        return found
+
+    def is_homonym(self, person: str) -> bool:
+        """True when the person's papers fall into groups sharing no co-author."""
+        if person not in self._homonym:
+            self._homonym[person] = _groups(self.snap, person, self._keys) > 1
+        return self._homonym[person]
+
+    def find(self, key: Pair) -> Evidence:
+        a, b = key
+        snap = self.snap
+        mine, theirs = self._coauthor_keys(a), self._coauthor_keys(b)
+        own = self._resolved.get(a, set()) | self._resolved.get(b, set())
+        shared = sorted({mine[k] for k in mine.keys() & theirs.keys() if k not in own},
+                        key=lambda p: (snap.name(p).casefold(), p))
+        together = sorted(paper for listing in snap.listings_of.get(a, ())
+                          if b in snap.listings[listing].values() for paper in [listing[1]])
+        common = snap.papers_of.get(a, set()) & snap.papers_of.get(b, set())
+        slot_a, slot_b = self._slots.get(a, {}), self._slots.get(b, {})
+        same_slot = sorted(p for p in common if p not in together and slot_a[p] & slot_b[p])
+        papers = sorted(common - set(together) - set(same_slot))
+        tasks_a = set().union(*(snap.tasks.get(p, set()) for p in snap.papers_of.get(a, ())))
+        tasks_b = set().union(*(snap.tasks.get(p, set()) for p in snap.papers_of.get(b, ())))
+        owners_a = set().union(*(snap.owners.get(p, set()) for p in snap.papers_of.get(a, ())))
+        owners_b = set().union(*(snap.owners.get(p, set()) for p in snap.papers_of.get(b, ())))
+        ambiguous = max(len(self.candidates.matches.get(a, ())),
+                        len(self.candidates.matches.get(b, ())))
+        homonym = tuple(p for p in key if self.is_homonym(p))
+        return Evidence(self.candidates.rules[key], tuple(shared), tuple(same_slot),
+                        tuple(papers), len(tasks_a & tasks_b), tuple(sorted(owners_a & owners_b)),
+                        tuple(dict.fromkeys(together)), ambiguous if ambiguous > 1 else 0,
+                        homonym)
+
+
+def _groups(snap: Snapshot, person: str, keys: dict[str, set[str]]) -> int:
+    """How many groups the person's papers form, joined by a shared co-author key."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        while parent.setdefault(item, item) != item:
+            item = parent[item]
+        return item
+
+    own = keys.get(person, set())
+    papers = set()
+    for listing in snap.listings_of.get(person, ()):
+        paper = listing[1]
+        papers.add(paper)
+        for other in snap.listings[listing].values():
+            for key in keys.get(other, ()):
+                if key not in own:
+                    parent[root("k:" + key)] = root("p:" + paper)
+    return len({root("p:" + paper) for paper in papers})
