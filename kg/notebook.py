@@ -22,7 +22,7 @@ from kg.graph import vocab as v
 from kg.graph.store import GraphStore
 
 if TYPE_CHECKING:
-    import networkx as nx  # type: ignore[import-untyped]
+    import networkx as nx
     import pandas as pd  # type: ignore[import-untyped]
     import rdflib
 

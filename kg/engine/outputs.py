@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from io import BufferedIOBase
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -58,7 +57,7 @@ def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
         path = Path(directory) / fmt.filename
         with atomic_writer(path) as handle:
             if fmt.quads:
-                store.serialize(cast(BufferedIOBase, handle), format=fmt.oxigraph)
+                store.serialize(handle, format=fmt.oxigraph)
             else:
                 write_triples(store.data_triples(), store.void(), handle, fmt, store.base)
         written.append(path)

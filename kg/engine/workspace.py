@@ -9,6 +9,7 @@ Layout of ``output/`` (or ``-o DIR``)::
                    ``kg html``, ``kg export`` and ``kg serve`` use
     generation     rewritten (atomically) after every successful build or add, so a
                    running ``kg serve`` reopens the store (:func:`kg.sparql.sandbox.on_disk`)
+    search.sqlite  the full-text index of the pages' search (:mod:`kg.web.search`)
 
 ``kg build`` builds a new store beside the old one and swaps it in only when it is
 complete, so a killed build leaves the previous store and files as they were.

@@ -30,19 +30,27 @@ WHERE { ?s ?p ?o BIND(IF(STRSTARTS(STR(?s), BASE), ?s, ?unbound) AS ?e) }
 _SOURCES = "SELECT DISTINCT ?src WHERE { ?day prov:wasDerivedFrom ?src } ORDER BY ?src"
 
 
+#: An RDF term as pyoxigraph gives it (its stubs name no common base class).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query, prefixes=v.PREFIXES)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
+
+
 def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=v.XSD_INTEGER)
 
 
 def void_triples(store: ox.Store, minter: Minter) -> Iterator[ox.Triple]:
     """Triples describing the store's union (default) graph."""
-    properties = {row["p"]: int(row["n"].value)
-                  for row in store.query(_PROPERTIES, prefixes=v.PREFIXES)}
-    classes = {row["c"]: int(row["n"].value)
-               for row in store.query(_CLASSES, prefixes=v.PREFIXES)}
+    properties = {row["p"]: int(row["n"].value) for row in _select(store, _PROPERTIES)}
+    classes = {row["c"]: int(row["n"].value) for row in _select(store, _CLASSES)}
     distinct = _DISTINCT.replace("BASE", str(ox.Literal(minter.base)))
-    counts = next(iter(store.query(distinct, prefixes=v.PREFIXES)))
-    sources = [row["src"] for row in store.query(_SOURCES, prefixes=v.PREFIXES)]
+    counts = next(iter(_select(store, distinct)))
+    sources = [row["src"] for row in _select(store, _SOURCES)]
     return describe(minter, properties, classes, Distinct(
         int(counts["subjects"].value), int(counts["objects"].value),
         int(counts["entities"].value)), sources)
@@ -58,8 +66,8 @@ class Distinct:
 
 
 def describe(minter: Minter, properties: dict[ox.NamedNode, int],
-             classes: dict[ox.Term, int], distinct: Distinct,
-             sources: Iterable[ox.Term]) -> Iterator[ox.Triple]:
+             classes: dict[Term, int], distinct: Distinct,
+             sources: Iterable[Term]) -> Iterator[ox.Triple]:
     """The VoID triples from counts, however they were taken (SPARQL or a line scan)."""
     dataset = minter.dataset
     yield ox.Triple(dataset, v.TYPE, v.VOID_DATASET)
@@ -95,9 +103,11 @@ def describe(minter: Minter, properties: dict[ox.NamedNode, int],
 
 def class_counts(description: list[ox.Triple]) -> dict[str, int]:
     """Entities per class IRI, read from a VoID description."""
-    classes: dict[ox.Term, str] = {}
-    entities: dict[ox.Term, int] = {}
+    classes: dict[Term, str] = {}
+    entities: dict[Term, int] = {}
     for triple in description:
+        if isinstance(triple.object, ox.Triple):
+            continue
         if triple.predicate == v.VOID_CLASS:
             classes[triple.subject] = triple.object.value
         elif triple.predicate == v.VOID_ENTITIES:
@@ -108,7 +118,8 @@ def class_counts(description: list[ox.Triple]) -> dict[str, int]:
 def triple_count(description: list[ox.Triple], minter: Minter) -> int:
     """The number of data triples, read from a VoID description."""
     for triple in description:
-        if triple.subject == minter.dataset and triple.predicate == v.VOID_TRIPLES:
+        if triple.subject == minter.dataset and triple.predicate == v.VOID_TRIPLES \
+                and isinstance(triple.object, ox.Literal):
             return int(triple.object.value)
     return 0
 
@@ -165,7 +176,7 @@ def _iri(text: str) -> ox.NamedNode:
     return ox.NamedNode(text[1:-1])
 
 
-def _term(text: str) -> ox.Term:
+def _term(text: str) -> Term:
     if text.startswith("<"):
         return _iri(text)
     return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object

@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.kinds import AUTHOR
 from kg.graph.store import GraphStore
 from kg.people import names as nm
 from kg.people import scoring
@@ -37,17 +38,22 @@ def asserted_pairs(graph: GraphStore) -> list[tuple[str, str]]:
             if link.kind == PERSON and link.tier in _ASSERTED]
 
 
+def _authored(view: nx.MultiDiGraph, person: str) -> int:
+    """Papers a person node is an author of in the view."""
+    labels: list[str] = [d.get("label", "") for _, _, d in view.in_edges(person, data=True)]
+    return labels.count(AUTHOR.name)
+
+
 def resolve_view(view: nx.MultiDiGraph, graph: GraphStore) -> tuple[nx.MultiDiGraph,
                                                                    dict[str, Any]]:
     """``view`` with each group of linked person nodes contracted into one node."""
-    links = nx.Graph()
+    links: nx.Graph[str] = nx.Graph()
     links.add_edges_from((a, b) for a, b in asserted_pairs(graph) if a in view and b in view)
     resolved = view.copy()
     groups = []
     for members in sorted((sorted(group) for group in nx.connected_components(links)),
                           key=lambda group: group[0]):
-        papers = {m: sum(1 for _, _, label in view.in_edges(m, data="label")
-                         if label == "creator") for m in members}
+        papers = {m: _authored(view, m) for m in members}
         labels = {m: view.nodes[m].get("label", m) for m in members}
         keep = min(members, key=lambda m: (not nm.is_full_name(labels[m]), -papers[m],
                                            labels[m].casefold(), m))
@@ -91,7 +97,7 @@ def linked_names(graph: GraphStore, names: tuple[str, ...]) -> list[str]:
     a node with two names is labelled with one of them.
     """
     requested = {graph.minter.person(name).value for name in names}
-    links = nx.Graph()
+    links: nx.Graph[str] = nx.Graph()
     links.add_edges_from(asserted_pairs(graph))
     linked = {other for node in requested if node in links
               for other in nx.node_connected_component(links, node)} - requested

@@ -132,7 +132,7 @@ def push(
     method = "PUT" if replace else "POST"
     sent_triples = _distinct_triples(source)
     with _open_payload(source, chunked) as payload:
-        request = urllib.request.Request(url, data=payload.body, method=method,  # type: ignore[arg-type]
+        request = urllib.request.Request(url, data=payload.body, method=method,
                                          headers=_request_headers(payload, headers))
         status = _send(request, timeout, endpoint_url)
         sent = payload.length if payload.length is not None else payload.counter.sent
@@ -380,7 +380,7 @@ class _WatchedHttp(urllib.request.HTTPHandler):
             connection = http.client.HTTPConnection(host, **kwargs)  # type: ignore[arg-type]
             self.connections.append(connection)
             return connection
-        return self.do_open(connect, req)  # type: ignore[arg-type]
+        return self.do_open(connect, req)
 
 
 class _WatchedHttps(urllib.request.HTTPSHandler):
@@ -393,7 +393,7 @@ class _WatchedHttps(urllib.request.HTTPSHandler):
             connection = http.client.HTTPSConnection(host, **kwargs)  # type: ignore[call-overload]
             self.connections.append(connection)
             return connection
-        return self.do_open(connect, req,  # type: ignore[arg-type]
+        return self.do_open(connect, req,
                             context=getattr(self, "_context", None))
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from kg.graph.kinds import BY_NAME, NAMES, plural
+from kg.graph.kinds import BY_NAME, NAMES, TASK, plural
 
 #: Every node kind a view can hold, for ``types`` validation and messages.
 NODE_KINDS = NAMES
@@ -280,11 +280,12 @@ def _many(count: int, kind: str) -> str:
 
 def _induced(view: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
     """The subgraph on ``keep``, nodes and edges in the view's order, attributes copied."""
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.graph.update(view.graph)
     graph.add_nodes_from((n, dict(d)) for n, d in view.nodes(data=True) if n in keep)
-    graph.add_edges_from((u, v, k, dict(d)) for u, v, k, d in view.edges(keys=True, data=True)
-                         if u in keep and v in keep)
+    for u, v, k, d in view.edges(keys=True, data=True):
+        if u in keep and v in keep:
+            graph.add_edge(u, v, key=k, **d)
     return graph
 
 
@@ -312,7 +313,7 @@ def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
         for i, first in enumerate(tasks):
             for second in tasks[i + 1:]:
                 shared[(first, second)] = shared.get((first, second), 0) + 1
-    result = nx.MultiDiGraph()
+    result: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for task, papers in papers_of.items():
         attrs = view.nodes[task]
         label = str(attrs.get("label") or task)
@@ -324,7 +325,7 @@ def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
         for paper in ranked:
             if paper not in result:
                 result.add_node(paper, **view.nodes[paper], parent=task)
-            result.add_edge(paper, task, key="subject", label="subject")
+            result.add_edge(paper, task, key=TASK.name, label=TASK.name)
     strongest: dict[str, list[tuple[int, str, str]]] = {}
     for (first, second), count in shared.items():
         for task in (first, second):
