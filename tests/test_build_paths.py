@@ -19,6 +19,7 @@ from kg.engine import loader
 from kg.engine.loader import BatchLoader
 from kg.engine.workspace import Workspace
 from kg.graph.store import GraphStore
+from kg.people.hook import refresh_people, start_people
 from kg.read.parse import parse_inputs
 
 SETTINGS = ox.NamedNode("urn:paperkg:settings")
@@ -33,7 +34,9 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 def plain(folder: Path) -> GraphStore:
     """The graph built the plain way, as ``kg add`` builds it into an empty store."""
     graph = GraphStore()
-    graph.load(parse_inputs([str(folder)]).digests)
+    parsed = parse_inputs([str(folder)])
+    graph.load(parsed.digests)
+    refresh_people(graph, start_people(None, [str(folder)]), parsed)  # as kg add does
     return graph
 
 

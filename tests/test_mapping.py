@@ -42,7 +42,9 @@ def test_authors_keep_their_order() -> None:
     people = [MINTER.person("Lola Le Breton"), MINTER.person("Quentin Fournier")]
     assert objects(PAPER, v.CREATOR) == set(people)
     positions = {}
-    for authorship in objects(PAPER, v.QUALIFIED_ATTRIBUTION):
+    entry = MINTER.entry("2025-02-27", "2502.19587")  # each listing keeps its own list
+    assert not objects(PAPER, v.QUALIFIED_ATTRIBUTION)
+    for authorship in objects(entry, v.QUALIFIED_ATTRIBUTION):
         (agent,) = objects(authorship, v.AGENT)
         (position,) = objects(authorship, v.AUTHOR_POSITION)
         positions[agent] = position

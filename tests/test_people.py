@@ -169,7 +169,7 @@ def test_curation_survives_build_and_add(tmp_path: Path) -> None:
     check()
     # kg add from another folder (no people.csv there): the recorded file still applies.
     result = add_to_output([DATA / "later"], out, export=False)
-    assert result.added == ["papers-2024-11-06.md"]
+    assert result.added == [(DATA / "later" / "papers-2024-11-06.md").resolve().as_posix()]
     check()
     # The file changes: the next add applies the change.
     (digests / "people.csv").write_text("decision,a,b,note\n", encoding="utf-8")

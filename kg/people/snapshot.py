@@ -1,7 +1,7 @@
 """What the graph says about people, read once from a store into plain dicts.
 
-Author lists are read per *listing* (one paper in one day graph), not from the
-union: two spellings on one list are two people, while two spellings in the same
+Author lists are read per *listing* (one paper in one day graph: the digest
+entry's authorships), not from the union: two spellings on one list are two people, while two spellings in the same
 slot of one paper's lists on different days are one person written two ways.
 """
 
@@ -19,10 +19,12 @@ Listing = tuple[str, str]  # (day graph, paper)
 
 _NAMES = f"SELECT ?p ?n WHERE {{ ?p a {v.PERSON} ; {v.NAME} ?n }}"
 _SLOTS = f"""SELECT ?g ?paper ?pos ?p WHERE {{ GRAPH ?g {{
-  ?paper {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }} }}"""
-# A graph file without day graphs (Turtle, N-Triples): one listing per paper.
-_UNION_SLOTS = f"""SELECT ?paper ?pos ?p WHERE {{
-  ?paper {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }}"""
+  ?entry {v.ABOUT} ?paper ; {v.QUALIFIED_ATTRIBUTION} ?a .
+  ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }} }}"""
+# A graph file without day graphs (Turtle, N-Triples): the entry stands for the day graph.
+_UNION_SLOTS = f"""SELECT ?entry ?paper ?pos ?p WHERE {{
+  ?entry {v.ABOUT} ?paper ; {v.QUALIFIED_ATTRIBUTION} ?a .
+  ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }}"""
 _TASKS = f"SELECT ?paper ?t WHERE {{ ?paper {v.SUBJECT} ?t }}"
 _EDGES = " ".join(str(term) for term in (v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
                                          v.HAS_SPACE, v.HAS_COLLECTION))
@@ -81,7 +83,8 @@ def read_snapshot(store: ox.Store) -> Snapshot:
         listings[(row["g"].value, row["paper"].value)][int(row["pos"].value)] = row["p"].value
     if not listings:
         for row in select(store, _UNION_SLOTS):
-            listings[("", row["paper"].value)][int(row["pos"].value)] = row["p"].value
+            listings[(row["entry"].value, row["paper"].value)][int(row["pos"].value)] = \
+                row["p"].value
     snap.listings = dict(listings)
     tasks: dict[str, set[str]] = defaultdict(set)
     for row in select(store, _TASKS):
