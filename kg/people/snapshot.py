@@ -1,8 +1,9 @@
 """What the graph says about people, read once from a store into plain dicts.
 
 Author lists are read per *listing* (one paper in one day graph: the digest
-entry's authorships), not from the union: two spellings on one list are two people, while two spellings in the same
-slot of one paper's lists on different days are one person written two ways.
+entry's authorships), not from the union: two spellings on one list are two
+people, while two spellings in the same slot of one paper's lists on different
+days are one person written two ways.
 """
 
 from __future__ import annotations
