@@ -7,9 +7,11 @@ and ``curl`` can name a representation without headers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pyoxigraph as ox
+
+from kg.sparql.negotiation import negotiate as negotiate_media
 
 #: representation name -> (suffix, media type)
 DOCUMENTS: dict[str, tuple[str, str]] = {
@@ -47,40 +49,8 @@ def split_suffix(path: str) -> tuple[str, str | None]:
 
 
 def negotiate(accept: str | None, offered: Sequence[tuple[str, str]] = OFFERED) -> str | None:
-    """The representation for an ``Accept`` header; ``None`` when nothing is acceptable."""
-    if accept is None or not accept.strip():
-        return offered[0][1]
-    ranges = list(_ranges(accept))
-    best: tuple[float, str] | None = None
-    for media, name in offered:
-        quality = _quality(media, ranges)
-        if quality > 0 and (best is None or quality > best[0]):
-            best = (quality, name)
-    return best[1] if best else None
+    """The representation for an ``Accept`` header; ``None`` when nothing is acceptable.
 
-
-def _ranges(accept: str) -> Iterator[tuple[str, float]]:
-    for item in accept.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        if media:
-            yield media.lower(), quality
-
-
-def _quality(media: str, ranges: Sequence[tuple[str, float]]) -> float:
-    """The q of the most specific range matching ``media`` (0 when none does)."""
-    major = media.split("/")[0]
-    rank, quality = -1, 0.0
-    for pattern, q in ranges:
-        this = 2 if pattern == media else 1 if pattern == f"{major}/*" else (
-            0 if pattern == "*/*" else -1)
-        if this > rank:
-            rank, quality = this, q
-    return quality
+    The same RFC 9110 rules as the SPARQL endpoint's, over the documents offered here.
+    """
+    return negotiate_media(accept, offered)
