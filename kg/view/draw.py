@@ -54,14 +54,14 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
     or None when the graph is small enough (at most ``min_nodes``, by default
     OVERVIEW_MIN_NODES) to draw whole."""
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
-    from kg.view.projection import entity_edges, node_attributes, node_kinds
+    from kg.view.projection import entity_pairs, node_attributes, node_kinds
 
     kinds = node_kinds(graph)
     if len(kinds) <= (OVERVIEW_MIN_NODES if min_nodes is None else min_nodes):
         return None
     degree: Counter[str] = Counter()
     papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
-    for source, _, target in entity_edges(graph):
+    for source, target in entity_pairs(graph):
         if source in kinds and target in kinds:
             degree[source] += 1
             degree[target] += 1
