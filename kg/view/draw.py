@@ -1,8 +1,19 @@
-"""A page of the graph: project, focus and draw it, as ``kg html`` and every build do."""
+"""A page of the graph: project, focus and draw it, as ``kg html`` and every build do.
+
+The default page (no focus) of a big graph is the task overview, which shows a few
+hundred nodes; projecting all of a 100k-paper store for it took 88 s and ~1 GB. So
+that page reads only what it shows: the node kinds and entity edges (to count the
+nodes, rank papers by degree and group them by task), then the attributes of the
+tasks and of the papers it keeps. The picture is the same as
+``overview(project(graph))`` (tests/test_draw_fast.py checks it).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
+
+import networkx as nx
 
 from kg.graph.store import GraphStore
 
@@ -20,13 +31,51 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
     from kg.view.page import write_html
     from kg.view.projection import project
 
+    unfocused = not (task or author or paper or types)
+    if unfocused and not days:
+        page = default_overview(graph)
+        if page is not None:
+            view, size = page
+            write_html(view, path, title=title)
+            return [_overview_note(size)]
     view = project(graph, days=days)
-    if not (task or author or paper or types) and len(view) > OVERVIEW_MIN_NODES:
+    if unfocused and len(view) > OVERVIEW_MIN_NODES:
         write_html(overview(view), path, title=title)
-        return [f"graph.html opens on an overview of the {len(view)} nodes: tasks sized by "
-                "papers, a click shows a task's best-connected papers; use --task, --author "
-                "or --paper for a focused view"]
+        return [_overview_note(len(view))]
     result = focus(view, task=task or None, author=author or None,
                    paper=paper or None, depth=depth, max_nodes=max_nodes, types=types)
     write_html(result.graph, path, title=title)
     return result.notes
+
+
+def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
+                     ) -> tuple[nx.MultiDiGraph, int] | None:
+    """``(overview(project(graph)), node count)`` without projecting the whole graph,
+    or None when the graph is small enough (at most ``min_nodes``, by default
+    OVERVIEW_MIN_NODES) to draw whole."""
+    from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
+    from kg.view.projection import entity_pairs, node_attributes, node_kinds
+
+    kinds = node_kinds(graph)
+    if len(kinds) <= (OVERVIEW_MIN_NODES if min_nodes is None else min_nodes):
+        return None
+    degree: Counter[str] = Counter()
+    papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
+    for source, target in entity_pairs(graph):
+        if source in kinds and target in kinds:
+            degree[source] += 1
+            degree[target] += 1
+            if target in papers_of and kinds[source] == "paper":
+                papers_of[target].append(source)
+    for task, papers in papers_of.items():
+        papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
+    tasks = node_attributes(graph, kinds, list(papers_of))
+    view = overview_of(tasks, papers_of, degree,
+                       lambda nodes: node_attributes(graph, kinds, nodes))
+    return view, len(kinds)
+
+
+def _overview_note(size: int) -> str:
+    return (f"graph.html opens on an overview of the {size} nodes: tasks sized by "
+            "papers, a click shows a task's best-connected papers; use --task, --author "
+            "or --paper for a focused view")

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections import Counter, deque
-from collections.abc import Iterable
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -305,26 +306,45 @@ def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
         if attrs.get("kind") == "task":
             papers_of[node] = [p for p in view.predecessors(node)
                                if view.nodes[p].get("kind") == "paper"]
+    degree = {p: int(view.degree(p)) for papers in papers_of.values() for p in papers}
+    return overview_of({task: view.nodes[task] for task in papers_of}, papers_of, degree,
+                       lambda nodes: {node: view.nodes[node] for node in nodes},
+                       papers_per_task, links_per_task)
+
+
+def overview_of(tasks: dict[str, dict[str, Any]], papers_of: dict[str, list[str]],
+                degree: dict[str, int],
+                attributes: Callable[[list[str]], dict[str, dict[str, Any]]],
+                papers_per_task: int = _OVERVIEW_PAPERS,
+                links_per_task: int = _OVERVIEW_LINKS) -> nx.MultiDiGraph:
+    """The :func:`overview` of a graph given only what it shows, so a page can build it
+    without projecting the whole graph: ``tasks`` (id -> attributes, in view order),
+    each task's papers, the papers' degrees in the whole view, and ``attributes``, which
+    returns the view attributes of the papers the overview keeps (asked for once)."""
     shared: dict[tuple[str, str], int] = {}
-    for node, attrs in view.nodes(data=True):
-        if attrs.get("kind") != "paper":
-            continue
-        tasks = sorted(t for t in view.successors(node) if t in papers_of)
-        for i, first in enumerate(tasks):
-            for second in tasks[i + 1:]:
+    tasks_of: dict[str, list[str]] = defaultdict(list)
+    for task, papers in papers_of.items():
+        for paper in papers:
+            tasks_of[paper].append(task)
+    for paper_tasks in tasks_of.values():
+        ordered = sorted(paper_tasks)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1:]:
                 shared[(first, second)] = shared.get((first, second), 0) + 1
+    ranked = {task: sorted(papers, key=lambda p: (-degree[p], str(p)))[:papers_per_task]
+              for task, papers in papers_of.items()}
+    attrs_of = attributes(sorted({p for papers in ranked.values() for p in papers}))
     result: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for task, papers in papers_of.items():
-        attrs = view.nodes[task]
+        attrs = tasks[task]
         label = str(attrs.get("label") or task)
         result.add_node(task, kind="task", label=f"{label} ({len(papers)})",
                         card=f"Task: {label}\n{_many(len(papers), 'paper')}; click to show "
                         f"the {min(len(papers), papers_per_task)} best connected here",
                         url=attrs.get("url", ""), weight=len(papers), name=label)
-        ranked = sorted(papers, key=lambda p: (-view.degree(p), str(p)))[:papers_per_task]
-        for paper in ranked:
+        for paper in ranked[task]:
             if paper not in result:
-                result.add_node(paper, **view.nodes[paper], parent=task)
+                result.add_node(paper, **attrs_of[paper], parent=task)
             result.add_edge(paper, task, key=TASK.name, label=TASK.name)
     strongest: dict[str, list[tuple[int, str, str]]] = {}
     for (first, second), count in shared.items():

@@ -14,6 +14,7 @@ graph holds, including days whose digest had no rows (no paper links to those).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import networkx as nx
@@ -27,15 +28,15 @@ _TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
 _LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
 _URLS = "SELECT ?s ?u WHERE { ?s schema:url|schema:codeRepository ?u }"
 _EDGES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
-# The author order of a paper's latest listing (issue 9: each listing keeps its own).
-_AUTHORS = """SELECT ?paper ?name ?pos WHERE {
-  { SELECT ?paper (MAX(?d) AS ?latest) WHERE { ?l schema:about ?paper ;
-      prov:qualifiedAttribution [] ; schema:isPartOf/schema:datePublished ?d } GROUP BY ?paper }
-  ?e schema:about ?paper ; prov:qualifiedAttribution ?a ;
-     schema:isPartOf/schema:datePublished ?latest .
-  ?a prov:agent ?person ; pkg:authorPosition ?pos . ?person schema:name ?name }"""
+_PAIRS = "SELECT ?s ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
+# Every listing's authors; a paper shows those of its latest listing (issue 9: each
+# listing keeps its own), picked in Python: a MAX subquery here cost 2-3x as much.
+_AUTHORS = """SELECT ?paper ?date ?name ?pos WHERE { ?entry schema:about ?paper .
+  ?entry prov:qualifiedAttribution ?a . ?a prov:agent ?person . ?a pkg:authorPosition ?pos .
+  ?person schema:name ?name . ?entry schema:isPartOf ?day . ?day schema:datePublished ?date }"""
 _FEATURED = """SELECT ?paper ?day ?date WHERE { ?entry schema:about ?paper ;
   schema:isPartOf ?day . ?day schema:datePublished ?date }"""
+_SUBJECTS = "SELECT ?s ?o WHERE { ?s %s ?o }"
 _DAYS = "SELECT DISTINCT ?date WHERE { ?day rdf:type %s ; schema:datePublished ?date }"
 
 
@@ -57,46 +58,20 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
     ``days`` (tuples of strings) and ``first_day``. Edge attributes: ``label`` (the
     edge kind's name). Graph attribute: ``days``, every digest day (sorted tuple).
     With ``days`` the digest days are nodes too, linked from the papers they featured.
+    A node with several labels (or URLs, or classes) gets the smallest label (URL, the
+    first kind in the kinds table), so the view never depends on store order.
     """
     store = graph.store
-    kinds: dict[str, str] = {}
-    classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
-    for row in _rows(store, _TYPES % _values(classes)):
-        kinds.setdefault(row["s"].value, BY_CLASS[row["c"].value].name)
-    labels = {row["s"].value: row["l"].value for row in _rows(store, _LABELS)}
-    urls = {row["s"].value: row["u"].value for row in _rows(store, _URLS)}
-
-    authors: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for row in _rows(store, _AUTHORS):
-        authors[row["paper"].value].append((int(row["pos"].value), row["name"].value))
-    featured: dict[str, set[str]] = defaultdict(set)
+    kinds = node_kinds(graph, days=days)
+    edges = sorted(entity_edges(graph))
+    attrs = _attributes(store, kinds, list(kinds), edges, restrict=False)
     day_nodes: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, _FEATURED):
-        featured[row["paper"].value].add(row["date"].value)
-        day_nodes[row["paper"].value].add(row["day"].value)
-
-    predicates = tuple(edge.predicate for edge in EDGE_KINDS)
-    edges = sorted((row["s"].value, EDGE_BY_PREDICATE[row["p"].value].name, row["o"].value)
-                   for row in _rows(store, _EDGES % _values(predicates)))
-    tasks: dict[str, list[str]] = defaultdict(list)
-    for source, label, target in edges:
-        if label == TASK.name:
-            tasks[source].append(labels.get(target, target))
-
-    all_days = tuple(sorted(row["date"].value for row in _rows(store, _DAYS % v.DIGEST_ISSUE)))
-    view: nx.MultiDiGraph[str] = nx.MultiDiGraph(days=all_days)
+    if days:
+        for row in _rows(store, _FEATURED):
+            day_nodes[row["paper"].value].add(row["day"].value)
+    view: nx.MultiDiGraph[str] = nx.MultiDiGraph(days=all_days(graph))
     for node in sorted(kinds):
-        kind = kinds[node]
-        attrs: dict[str, Any] = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
-                                 "url": urls.get(node, "")}
-        if kind == "paper":
-            on = tuple(sorted(featured[node]))
-            attrs.update(arxiv=node.rsplit("/paper/", 1)[-1],
-                         authors=tuple(name for _, name in sorted(authors[node])),
-                         tasks=tuple(sorted(tasks[node])), days=on,
-                         first_day=on[0] if on else "")
-        attrs["card"] = _card(attrs)
-        view.add_node(node, **attrs)
+        view.add_node(node, **attrs[node])
     for source, label, target in edges:
         if source in kinds and target in kinds:
             view.add_edge(source, target, key=label, label=label)
@@ -106,6 +81,120 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
                 if paper in kinds and day in kinds:
                     view.add_edge(paper, day, key=FEATURED.name, label=FEATURED.name)
     return view
+
+
+def node_kinds(graph: GraphStore, *, days: bool = False) -> dict[str, str]:
+    """Every node the view holds -> its kind name (days only with ``days``)."""
+    rank = {kind.name: i for i, kind in enumerate(KINDS)}
+    kinds: dict[str, str] = {}
+    classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
+    for subject, cls in _rows(graph.store, _TYPES % _values(classes)):
+        node, kind = subject.value, BY_CLASS[cls.value].name
+        if node not in kinds or rank[kind] < rank[kinds[node]]:
+            kinds[node] = kind
+    return kinds
+
+
+def entity_edges(graph: GraphStore) -> Iterator[tuple[str, str, str]]:
+    """(source, edge kind name, target) of every entity relation, in store order."""
+    names = {iri: edge.name for iri, edge in EDGE_BY_PREDICATE.items()}
+    predicates = tuple(edge.predicate for edge in EDGE_KINDS)
+    for source, predicate, target in _rows(graph.store, _EDGES % _values(predicates)):
+        yield source.value, names[predicate.value], target.value
+
+
+def entity_pairs(graph: GraphStore) -> Iterator[tuple[str, str]]:
+    """(source, target) of every entity relation, in store order: what degrees need,
+    read 40 % faster than :func:`entity_edges` (two terms a row, no name lookup)."""
+    predicates = tuple(edge.predicate for edge in EDGE_KINDS)
+    for source, target in _rows(graph.store, _PAIRS % _values(predicates)):
+        yield source.value, target.value
+
+
+def all_days(graph: GraphStore) -> tuple[str, ...]:
+    """Every digest day the graph holds (sorted), days without rows included."""
+    return tuple(sorted(row["date"].value
+                        for row in _rows(graph.store, _DAYS % v.DIGEST_ISSUE)))
+
+
+def node_attributes(graph: GraphStore, kinds: dict[str, str],
+                    nodes: list[str]) -> dict[str, dict[str, Any]]:
+    """The attributes :func:`project` gives ``nodes``, read for those nodes alone.
+
+    Why: a page that shows a few hundred nodes of a big graph should not pay for
+    reading every label and author list in the store (10k papers: 5.5 s)."""
+    if not nodes:
+        return {}
+    papers = [node for node in nodes if kinds[node] == "paper"]
+    edges = []
+    if papers:
+        rows = _rows(graph.store, _restrict(_SUBJECTS % TASK.predicate, "s", papers))
+        edges = sorted((row["s"].value, TASK.name, row["o"].value) for row in rows)
+    return _attributes(graph.store, kinds, nodes, edges, restrict=True)
+
+
+def _attributes(store: ox.Store, kinds: dict[str, str], nodes: list[str],
+                edges: list[tuple[str, str, str]], *,
+                restrict: bool) -> dict[str, dict[str, Any]]:
+    """Node attributes of ``nodes`` from the label, URL, author and day queries.
+
+    ``edges`` must hold (at least) the nodes' task edges, sorted; with ``restrict``
+    every query is limited to the nodes it needs (VALUES), else it reads the store."""
+    papers = [node for node in nodes if kinds[node] == "paper"]
+    task_ids = sorted({target for _, label, target in edges if label == TASK.name})
+
+    def rows(query: str, var: str, wanted: list[str]) -> ox.QuerySolutions | list[Any]:
+        if not restrict:
+            return _rows(store, query)
+        return _rows(store, _restrict(query, var, wanted)) if wanted else []
+
+    labels = _smallest((row["s"].value, row["l"].value)
+                       for row in rows(_LABELS, "s", sorted({*nodes, *task_ids})))
+    urls = _smallest((row["s"].value, row["u"].value) for row in rows(_URLS, "s", nodes))
+    listed: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
+    for row in rows(_AUTHORS, "paper", papers):
+        listed[row["paper"].value].append(
+            (row["date"].value, int(row["pos"].value), row["name"].value))
+    authors: dict[str, list[tuple[int, str]]] = {}
+    for paper, names in listed.items():
+        latest = max(date for date, _, _ in names)
+        authors[paper] = [(pos, name) for date, pos, name in names if date == latest]
+    featured: dict[str, set[str]] = defaultdict(set)
+    for row in rows(_FEATURED, "paper", papers):
+        featured[row["paper"].value].add(row["date"].value)
+    tasks: dict[str, list[str]] = defaultdict(list)
+    for source, label, target in edges:
+        if label == TASK.name:
+            tasks[source].append(labels.get(target, target))
+    result: dict[str, dict[str, Any]] = {}
+    for node in nodes:
+        kind = kinds[node]
+        attrs: dict[str, Any] = {"kind": kind, "label": labels.get(node, node.rsplit("/", 1)[-1]),
+                                 "url": urls.get(node, "")}
+        if kind == "paper":
+            on = tuple(sorted(featured[node]))
+            attrs.update(arxiv=node.rsplit("/paper/", 1)[-1],
+                         authors=tuple(name for _, name in sorted(authors.get(node, ()))),
+                         tasks=tuple(sorted(tasks[node])), days=on,
+                         first_day=on[0] if on else "")
+        attrs["card"] = _card(attrs)
+        result[node] = attrs
+    return result
+
+
+def _smallest(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """node -> its smallest value: a deterministic pick when a node has several."""
+    best: dict[str, str] = {}
+    for node, value in pairs:
+        if node not in best or value < best[node]:
+            best[node] = value
+    return best
+
+
+def _restrict(query: str, var: str, nodes: list[str]) -> str:
+    """``query`` with ``?var`` bound to ``nodes`` in every (sub)query's WHERE clause."""
+    values = " ".join(f"<{node}>" for node in nodes)
+    return query.replace("WHERE {", f"WHERE {{ VALUES ?{var} {{ {values} }}")
 
 
 def _card(attrs: dict[str, Any]) -> str:
