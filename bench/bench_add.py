@@ -6,10 +6,17 @@ day; then, in the same run:
 
 * ``rebuild``: ``kg build`` of every day (graph.ttl, graph.html and the store), and
 * ``add``: ``kg add`` of the last day onto the store of the other days, with its
-  default outputs (graph.ttl and graph.html rewritten),
+  default outputs (graph.ttl and graph.html rewritten), merging the union lines
+  the build kept (:mod:`kg.engine.union`), and
+* ``add, no kept lines``: the same add with the kept file deleted first, which
+  takes the full path (the union sorted from the store): the cost before the
+  kept lines, as a baseline in the same run,
 
-and the add's time is printed as a share of the rebuild's, with whether the two
-graph.ttl files are byte-identical. The issue's targets: under 5 % on a one-year
+and each add's time is printed, in seconds and as a share of the rebuild's, in
+total and for its parts: ``page`` (drawing graph.html), ``ttl`` (the union lines
+and graph.ttl, what the kept lines make cheap), ``people`` (the identity links of
+kg.people) and ``search`` (the search index), with whether every graph.ttl is
+byte-identical to the rebuild's. The issue's targets: under 5 % on a one-year
 store and under 10 % at 10k papers. Timings are printed, never asserted.
 
 Usage: ``python bench/bench_add.py [--papers 11000 --papers 10000] [--repeat 1]``.
@@ -22,34 +29,81 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import generate
 
 import kg
+import kg.engine.add as add_module
+from kg.engine import union
 from kg.engine.add import add_to_output
+from kg.view import draw
+from kg.web import search
+
+#: The parts of an add timed on their own: (module, function) for each.
+PARTS = {
+    "page": [(draw, "write_view_html")],
+    "ttl": [(union, "update"), (add_module, "write_outputs")],
+    "people": [(add_module, "refresh_people")],
+    "search": [(search, "update_index")],
+}
 
 
-def measure(papers: int, workdir: Path, repeat: int) -> tuple[float, float, bool, int]:
-    """(best rebuild seconds, best add seconds, graph.ttl identical, days)."""
+class Clock:
+    """Seconds spent in each part of :data:`PARTS` (the functions are wrapped once)."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys(PARTS, 0.0)
+        for part, targets in PARTS.items():
+            for module, name in targets:
+                setattr(module, name, self._timed(part, getattr(module, name)))
+
+    def _timed(self, part: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.seconds[part] += time.perf_counter() - start
+        return timed
+
+
+def timed_add(files: list[Path], folder: Path, clock: Clock, *,
+              keep: bool) -> tuple[float, dict[str, float]]:
+    """(seconds, seconds per part) of adding the last file onto a build of the others."""
+    shutil.rmtree(folder, ignore_errors=True)
+    kg.build(files[:-1], folder)
+    if not keep:
+        for path in folder.glob(".union-*"):
+            path.unlink()
+    clock.seconds = dict.fromkeys(PARTS, 0.0)
+    start = time.perf_counter()
+    add_to_output([files[-1]], folder)
+    return time.perf_counter() - start, dict(clock.seconds)
+
+
+def measure(papers: int, workdir: Path, repeat: int, clock: Clock) -> dict[str, Any]:
+    """Best times of the rebuild and of both adds (with their parts), and identity."""
     files = generate(papers, workdir / "digests")
-    rebuild_times, add_times = [], []
+    runs: dict[str, list[tuple[float, dict[str, float]]]] = {
+        "rebuild": [], "add": [], "baseline": []}
     identical = True
     for _ in range(repeat):
-        full, daily = workdir / "full", workdir / "daily"
-        for folder in (full, daily):
-            shutil.rmtree(folder, ignore_errors=True)
+        full = workdir / "full"
+        shutil.rmtree(full, ignore_errors=True)
         start = time.perf_counter()
         kg.build(files, full)
-        rebuild_times.append(time.perf_counter() - start)
-        kg.build(files[:-1], daily)
-        start = time.perf_counter()
-        add_to_output([files[-1]], daily)
-        add_times.append(time.perf_counter() - start)
-        identical &= (full / "graph.ttl").read_bytes() == (daily / "graph.ttl").read_bytes()
-    return min(rebuild_times), min(add_times), identical, len(files)
+        runs["rebuild"].append((time.perf_counter() - start, {}))
+        reference = (full / "graph.ttl").read_bytes()
+        for name, keep in (("add", True), ("baseline", False)):
+            runs[name].append(timed_add(files, workdir / name, clock, keep=keep))
+            identical &= (workdir / name / "graph.ttl").read_bytes() == reference
+    best = {name: min(times, key=lambda run: run[0]) for name, times in runs.items()}
+    return {"days": len(files), "identical": identical, **best}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,13 +113,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (best is kept)")
     args = parser.parse_args(argv)
     sizes = args.papers or [11_000, 10_000]
-    print(f"{'papers':>8} {'days':>5} {'rebuild s':>10} {'add s':>8} {'add share':>10} "
-          f"{'graph.ttl':>10}")
+    clock = Clock()
     for papers in sizes:
         with tempfile.TemporaryDirectory(prefix="paperkg-bench-add-") as tmp:
-            rebuild, add, identical, days = measure(papers, Path(tmp), args.repeat)
-        print(f"{papers:>8} {days:>5} {rebuild:>10.2f} {add:>8.2f} {add / rebuild:>9.1%} "
-              f"{'identical' if identical else 'DIFFERENT':>10}", flush=True)
+            m = measure(papers, Path(tmp), args.repeat, clock)
+        rebuild = m["rebuild"][0]
+        print(f"{papers} papers, {m['days']} days: rebuild {rebuild:.2f} s; graph.ttl of "
+              f"both adds {'identical' if m['identical'] else 'DIFFERENT'} to the rebuild's")
+        print(f"  {'':<22} {'total':>14} " + " ".join(f"{part:>14}" for part in PARTS))
+        for name, label in (("add", "add"), ("baseline", "add, no kept lines")):
+            seconds, parts = m[name]
+            cells = [f"{seconds:6.2f} {seconds / rebuild:6.1%}"] + [
+                f"{parts[part]:6.2f} {parts[part] / rebuild:6.1%}" for part in PARTS]
+            print(f"  {label:<22} " + " ".join(f"{cell:>14}" for cell in cells), flush=True)
     return 0
 
 

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.engine import union
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
-from kg.graph.store import GraphStore, Ingested
+from kg.graph.store import GraphStore, Ingested, UnionChange
 from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
 from kg.read.sources import Document, expand_inputs, read_document
@@ -70,7 +71,8 @@ class AddResult:
 
 
 def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
-        people: str | os.PathLike[str] | None = None) -> AddResult:
+        people: str | os.PathLike[str] | None = None,
+        union_change: UnionChange | None = None) -> AddResult:
     """Add digests to an existing graph, reading only what is new or changed.
 
     The result equals a rebuild from the latest version of every file at its
@@ -78,6 +80,9 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
 
     The identity links of :mod:`kg.people` are rebuilt with the curation file
     ``people`` (default: see :mod:`kg.people.hook`).
+
+    With ``union_change``, the load records what it did to the union there and leaves
+    the VoID description to the caller (see :meth:`GraphStore.load`).
     """
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names, graph)
@@ -112,7 +117,8 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
     result.parsed = parse_documents(documents, report)
     _count_days(result, known)
     if documents or replacing:
-        graph.load(result.parsed.digests, replacing=[*replacing, *(d.key for d in documents)])
+        graph.load(result.parsed.digests, replacing=[*replacing, *(d.key for d in documents)],
+                   change=union_change)
     elif not graph.has_void():
         graph.refresh_void()  # an earlier add was killed between its two transactions
     refresh_people(graph, curation, result.parsed)
@@ -153,11 +159,18 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     The exports are rewritten even when nothing changed: an earlier add may have
     died before exporting. A new store generation is announced (for a running
     ``kg serve``) once the store is written.
+
+    The union's sorted lines kept in the folder (:mod:`kg.engine.union`) are
+    merged with what the add changed, so graph.ttl and the VoID counts need no
+    sort of the whole union; without a matching file the store's union is sorted.
     """
     workspace = Workspace(output)
     graph = workspace.open()
     try:
-        result = add(inputs, graph, progress=progress, people=people)
+        previous = union.current(graph, workspace.directory)
+        change = union.new_change()
+        result = add(inputs, graph, progress=progress, people=people, union_change=change)
+        lines = union.update(graph, workspace.directory, previous, change)
         graph.close()
         workspace.mark_generation()
         from kg.web.search import SEARCH_FILE, update_index
@@ -167,7 +180,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         if export:
             from kg.view.draw import write_view_html
 
-            result.written = write_outputs(graph, workspace.directory, formats)
+            result.written = write_outputs(graph, workspace.directory, formats, union=lines)
             result.notes = write_view_html(graph, workspace.page_path)
             result.written.append(workspace.page_path)
     finally:

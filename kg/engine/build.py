@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from kg.engine.loader import BatchLoader
 from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
+from kg.engine.union import keep as keep_union
 from kg.engine.workspace import Workspace
 from kg.export.formats import FORMATS
 from kg.graph import vocab as v
@@ -135,6 +136,8 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
             written.append(path)
     if loading is not None:
         loading.store_void(description)  # the store holds what graph.ttl holds
+        if fresh is not None and out is not None:
+            keep_union(loading, union, out)  # for the next kg add (kg.engine.union)
     if loading is None or fresh is None:
         return loading, description, written
     assert isinstance(target, Workspace)

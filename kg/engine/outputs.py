@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from kg.export.formats import FORMATS, Format, by_name
 from kg.graph.iris import Minter
+from kg.graph.lines import read_triples
 from kg.graph.serialize import with_header, write_turtle
 from kg.graph.serialize import write_triples as write_plain
 from kg.graph.store import GraphStore
@@ -44,10 +45,14 @@ def write_triples(data: Iterable[ox.Triple], description: Iterable[ox.Triple],
 
 
 def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
-                  formats: Sequence[str] = ("turtle",)) -> list[Path]:
+                  formats: Sequence[str] = ("turtle",), *,
+                  union: Path | None = None) -> list[Path]:
     """Write the graph in each format into ``directory``, each file atomically.
 
-    An unknown format name is a ``ValueError`` naming the choices, before any file.
+    ``union`` is a file of the union's sorted lines matching the store
+    (:mod:`kg.engine.union`): triple formats then read it instead of sorting
+    the store's union again. An unknown format name is a ``ValueError`` naming
+    the choices, before any file.
     """
     for name in formats:
         by_name(name)
@@ -59,6 +64,7 @@ def write_outputs(store: GraphStore, directory: str | os.PathLike[str],
             if fmt.quads:
                 store.serialize(handle, format=fmt.oxigraph)
             else:
-                write_triples(store.data_triples(), store.void(), handle, fmt, store.base)
+                data = read_triples(union) if union is not None else store.data_triples()
+                write_triples(data, store.void(), handle, fmt, store.base)
         written.append(path)
     return written

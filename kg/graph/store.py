@@ -18,8 +18,9 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, cast
 
@@ -62,12 +63,35 @@ GROUP BY ?g ?name ?sha ?date ORDER BY ?g
 """
 # Store settings live in a graph of their own, outside the union.
 _SETTINGS = ox.NamedNode("urn:paperkg:settings")
+# The union's generation: a fresh token with every change of the union, written in the
+# same transaction, so a copy of the union kept outside the store (the sorted lines of
+# kg.engine.union) can tell whether it still matches.
+_UNION = ox.NamedNode("urn:paperkg:settings#union")
+_SET_TOKEN = """
+DELETE WHERE { GRAPH SETTINGS { UNION ID ?token } } ;
+INSERT DATA { GRAPH SETTINGS { UNION ID TOKEN } } ;
+"""
 #: Stores of this layout (graphs keyed by source path, VoID stored) say so in settings.
 STORE_FORMAT = "paperkg store format 2: day graphs keyed by source path, VoID stored"
 
 
 class StoreError(Exception):
     """A store that cannot be opened or used as asked (message is user-facing)."""
+
+
+@dataclass(slots=True)
+class UnionChange:
+    """What one :meth:`GraphStore.load` did to the union, as N-Triples lines.
+
+    ``touched`` holds every line the load may have changed (the retracted graphs'
+    triples and the new ones); ``present`` those of them the union holds afterwards.
+    A sorted copy of the union before the load, minus ``touched``, plus ``present``,
+    is the union after it. ``token`` is the union generation the load wrote.
+    """
+
+    token: str
+    touched: set[str] = field(default_factory=set)
+    present: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +169,8 @@ class GraphStore:
             return quad.object.value if isinstance(quad.object, ox.Literal) else None
         return None
 
-    def load(self, digests: Iterable[Digest], *, replacing: Iterable[str] = ()) -> list[str]:
+    def load(self, digests: Iterable[Digest], *, replacing: Iterable[str] = (),
+             change: UnionChange | None = None) -> list[str]:
         """Add digests, replacing what their source files said before.
 
         Every graph of a source (by key, see :class:`~kg.records.Source`) named in
@@ -159,11 +184,16 @@ class GraphStore:
         killed run leaves the old facts or the new ones. The VoID description is
         removed in that transaction and written in a second one (a store killed
         between the two has none, and :meth:`refresh_void` restores it).
+
+        Every load gives the union a new generation token (:meth:`union_token`).
+        With ``change``, the load records what it did to the union there (see
+        :class:`UnionChange`) and leaves the VoID description out: the caller
+        computes it from the new union and stores it (:meth:`store_void`).
         """
         digests = list(digests)
         keys = {d.source.key for d in digests} | set(replacing)
         written: dict[ox.NamedNode, None] = {}
-        quads = self._quads(digests, written)
+        quads: Iterable[ox.Quad] = self._quads(digests, written)
         if self.path is None and self.is_empty():
             # Fastest path, for a fresh in-memory store: no transaction, and the union
             # is derived inside Oxigraph afterwards.
@@ -172,13 +202,42 @@ class GraphStore:
             self.refresh_void()
             return [g.value for g in written]
         old = {item.graph for item in self.manifest() if item.source in keys}
+        token = change.token if change is not None else uuid.uuid4().hex
         request = "".join(_RETRACT.replace("OLD", f"<{graph}>") for graph in sorted(old))
         request += _DROP_VOID.replace("VOID", str(self.minter.void_graph))
+        request += _SET_TOKEN.replace("SETTINGS", str(_SETTINGS)).replace(
+            "UNION", str(_UNION)).replace("ID", str(v.IDENTIFIER)).replace(
+            "TOKEN", str(ox.Literal(token)))
+        touched: dict[str, ox.Triple] = {}
+        if change is not None:
+            quads = list(quads)
+            for graph in sorted(old):
+                _by_line(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)),
+                         touched)
+            _by_line(quads, touched)
+            change.touched.update(touched)
         request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "}"
         self.store.update(request)
         self._void = None
-        self.refresh_void()
+        if change is None:
+            self.refresh_void()
+            return [g.value for g in written]
+        union = ox.DefaultGraph()
+        change.present.update(line for line, t in touched.items()
+                              if ox.Quad(t.subject, t.predicate, t.object, union) in self.store)
         return [g.value for g in written]
+
+    def union_token(self) -> str | None:
+        """The union's generation: changes with every load (and every build's store)."""
+        for quad in self.store.quads_for_pattern(_UNION, v.IDENTIFIER, None, _SETTINGS):
+            return quad.object.value if isinstance(quad.object, ox.Literal) else None
+        return None
+
+    def set_union_token(self, token: str) -> None:
+        """Give the union a generation token (the build, for the union file it keeps)."""
+        self.store.update(_SET_TOKEN.replace("SETTINGS", str(_SETTINGS)).replace(
+            "UNION", str(_UNION)).replace("ID", str(v.IDENTIFIER)).replace(
+            "TOKEN", str(ox.Literal(token))).rstrip().rstrip(";"))
 
     def refresh_void(self) -> None:
         """Compute the VoID description of the union and store it (union and own graph)."""
@@ -329,6 +388,13 @@ def _data_lines(quads: Iterable[ox.Quad]) -> Iterator[str]:
     for quad in quads:
         triple = f"{quad.subject} {quad.predicate} {quad.object} ."
         yield f"GRAPH {quad.graph_name} {{ {triple} }}\n{triple}\n"
+
+
+def _by_line(quads: Iterable[ox.Quad], lines: dict[str, ox.Triple]) -> None:
+    """Add quads' triples to ``lines``, keyed by union line (:func:`triple_line`)."""
+    for quad in quads:
+        lines[triple_line(str(quad.subject), str(quad.predicate), str(quad.object))] = \
+            quad.triple
 
 
 def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:
