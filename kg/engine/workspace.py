@@ -10,6 +10,8 @@ Layout of ``output/`` (or ``-o DIR``)::
     generation     rewritten (atomically) after every successful build or add, so a
                    running ``kg serve`` reopens the store (:func:`kg.sparql.sandbox.on_disk`)
     search.sqlite  the full-text index of the pages' search (:mod:`kg.web.search`)
+    .union-*.nt    the sorted union lines of the last build or add, which the next
+                   ``kg add`` merges instead of re-sorting the store (:mod:`kg.engine.union`)
 
 ``kg build`` builds a new store beside the old one and swaps it in only when it is
 complete, so a killed build leaves the previous store and files as they were.
