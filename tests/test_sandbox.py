@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
@@ -82,6 +83,19 @@ def test_memory_blowups_end_the_query_not_the_server(endpoint: RunningEndpoint,
     assert status in (500, 503), text
     assert "memory" in text or "did not finish" in text
     assert "Traceback" not in text
+    assert post(endpoint, CHEAP)[0] == 200
+
+
+def test_the_query_page_runs_in_the_same_sandbox(endpoint: RunningEndpoint) -> None:
+    """A query typed into /queries is bounded like one sent to /sparql: the worker hits
+    its memory cap, the page shows why, and the server goes on answering."""
+    url = f"{endpoint.base_url}/queries?" + urllib.parse.urlencode({"query": SQUARING,
+                                                                     "run": "1"})
+    request = urllib.request.Request(url, headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=120) as response:
+        page = response.read().decode()
+    assert "memory cap" in page  # in-process, a thread timeout only abandoned the query
+    assert "Traceback" not in page
     assert post(endpoint, CHEAP)[0] == 200
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 from kg.graph.store import GraphStore
 from kg.sparql.query import (
-    QueryBusy,
     QueryError,
     QueryTimeout,
     UpdateRefused,
@@ -276,20 +274,15 @@ def test_row_cap_is_lazy_on_huge_results() -> None:
     assert len(outcome.rows) == 10 and outcome.truncated
 
 
-def test_timeout_abandons_blocking_query_and_frees_its_slot_later() -> None:
+def test_timeout_abandons_blocking_query_and_the_store_stays_usable() -> None:
     """COUNT over a cross product blocks inside pyoxigraph: the caller still gets control."""
     slow = big_store(150)  # 150**3 = 3.4M combinations: a few seconds of work
-    slots = threading.BoundedSemaphore(1)
     query = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"did not finish within 0\.2 s"):
-        run_query(slow, query, timeout=0.2, slots=slots)  # control back before the result
-    with pytest.raises(QueryBusy):
-        run_query(slow, "ASK {}", timeout=5, slots=slots)
-    deadline = time.monotonic() + 60
-    while not slots.acquire(timeout=0.5):
-        assert time.monotonic() < deadline, "abandoned query never released its slot"
-    slots.release()
-    assert run_query(slow, "ASK { ?s ?p ?o }", timeout=5, slots=slots).boolean is True
+        run_query(slow, query, timeout=0.2)  # control back before the result
+    assert time.monotonic() - started < 2
+    assert run_query(slow, "ASK { ?s ?p ?o }", timeout=5).boolean is True
 
 
 def test_errors_cross_the_worker_thread(store: ox.Store) -> None:

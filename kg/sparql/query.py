@@ -28,9 +28,7 @@ Why this module exists instead of calling ``Store.query`` directly:
     (pyoxigraph releases the GIL while evaluating) and the caller gets
     :class:`QueryTimeout` after ``timeout`` seconds.  The worker is told to stop and does
     so at the next solution.
-  - *Concurrency*: pass a semaphore as ``slots`` and at most that many evaluations run,
-    counting abandoned ones until they really finish; extra queries get
-    :class:`QueryBusy` immediately.
+  - *Concurrency* is the sandbox's job (:class:`kg.sparql.sandbox.WorkerPool`).
 
   What is **not** bounded in this process: a single blocking evaluation step
   (``ORDER BY``, ``GROUP BY``, ``COUNT(*)`` over a cross product) keeps one CPU busy
@@ -143,7 +141,6 @@ def run_query(
     default_graphs: Sequence[str] | None = None,
     named_graphs: Sequence[str] | None = None,
     allow_service: bool = False,
-    slots: threading.Semaphore | None = None,
 ) -> QueryOutcome:
     """Evaluate a read-only SPARQL query and return its (capped) result.
 
@@ -163,9 +160,9 @@ def run_query(
     def evaluate(cancel: threading.Event) -> QueryOutcome:
         return _evaluate(store, text, known, options, max_rows, cancel)
 
-    if timeout is None and slots is None:
+    if timeout is None:
         return evaluate(threading.Event())
-    return _run_bounded(evaluate, timeout, slots)
+    return _run_bounded(evaluate, timeout)
 
 
 # --------------------------------------------------------------------------- evaluation
@@ -267,15 +264,9 @@ def _take(
 
 def _run_bounded(
     evaluate: Callable[[threading.Event], QueryOutcome],
-    timeout: float | None,
-    slots: threading.Semaphore | None,
+    timeout: float,
 ) -> QueryOutcome:
     """Run ``evaluate`` in a daemon thread; give up waiting after ``timeout`` seconds."""
-    if slots is not None and not slots.acquire(blocking=False):
-        raise QueryBusy(
-            "too many queries are running (or still finishing after a timeout); "
-            "try again in a moment."
-        )
     cancel = threading.Event()
     done = threading.Event()
     box: dict[str, object] = {}
@@ -287,8 +278,6 @@ def _run_bounded(
             box["error"] = err
         finally:
             done.set()
-            if slots is not None:
-                slots.release()
 
     threading.Thread(target=work, name="paperkg-sparql", daemon=True).start()
     if not done.wait(timeout):

@@ -46,6 +46,7 @@ from kg.engine.workspace import Workspace
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
+    QueryOutcome,
     QueryTimeout,
     StoreDamaged,
     UpdateRefused,
@@ -129,6 +130,10 @@ def _generation(folder: Path) -> str:
     return ";".join(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}" for name, st in stats)
 
 
+#: A job format that returns the :class:`QueryOutcome` instead of rendered bytes.
+OUTCOME = "outcome"
+
+
 @dataclass(frozen=True)
 class Job:
     """One query and how to answer it; ``formats`` maps result kind to output format."""
@@ -153,6 +158,9 @@ class Answer:
     truncated: bool
     max_rows: int | None
     count: int
+    #: The result itself, for a job that asks for :data:`OUTCOME` (pyoxigraph terms
+    #: pickle): the query page renders it as a linked table.
+    outcome: QueryOutcome | None = None
 
 
 class NotAcceptable(QueryError):
@@ -202,7 +210,7 @@ def worker_main(fd: int) -> None:
         except NotAcceptable as err:
             reply = ("error", "format", str(err))
         except QueryError as err:
-            reply = ("error", "query", str(err))
+            reply = ("error", "query", str(err), err.line, err.column)
         except (OSError, RuntimeError) as err:
             kind = "damaged" if is_storage_fault(str(err)) else "store"
             reply = ("error", kind, f"the store could not be opened ({err}): rebuild it with "
@@ -258,6 +266,9 @@ def _answer(store: ox.Store, job: Job) -> Answer:
         use_default_graph_as_union=job.use_default_graph_as_union,
         default_graphs=job.default_graphs, named_graphs=job.named_graphs)
     fmt = job.graph_format if outcome.kind == "graph" else job.select_format
+    if fmt == OUTCOME:
+        return Answer(outcome.kind, fmt, b"", outcome.truncated, outcome.max_rows,
+                      outcome.count, outcome)
     if fmt is None:
         raise NotAcceptable(f"no acceptable format for a {outcome.kind} result")
     try:
@@ -392,7 +403,7 @@ class WorkerPool:
         if reply[0] == "ok":
             answer: Answer = reply[1]
             return answer
-        return _raise(reply[1], reply[2], self.memory_mb)
+        return _raise(reply[1], reply[2], self.memory_mb, *reply[3:])
 
     def _acquire(self, client: str, deadline: float | None) -> _Worker:
         with self._lock:
@@ -507,7 +518,8 @@ class WorkerPool:
         self.close()
 
 
-def _raise(kind: str, message: str, memory_mb: int | None) -> Answer:
+def _raise(kind: str, message: str, memory_mb: int | None, line: int | None = None,
+           column: int | None = None) -> Answer:
     if kind == "memory":
         raise WorkerCrashed(f"the query needed more than the memory cap of {memory_mb} MB "
                             "per query; narrow it or ask for fewer results.")
@@ -517,7 +529,7 @@ def _raise(kind: str, message: str, memory_mb: int | None) -> Answer:
         raise StoreDamaged(message)
     if kind == "format":
         raise NotAcceptable(message)
-    raise QueryError(message)
+    raise QueryError(message, line=line, column=column)
 
 
 def run_isolated(source: StoreSource, job: Job, *, timeout: float | None = None,

@@ -81,12 +81,14 @@ from kg.sparql.protocol import (
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
+    QueryOutcome,
     QueryTimeout,
     UpdateRefused,
     precheck,
 )
 from kg.sparql.sandbox import (
     DEFAULT_MEMORY_MB,
+    OUTCOME,
     Answer,
     Job,
     NotAcceptable,
@@ -285,10 +287,24 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         parts = urllib.parse.urlsplit(self.path)
         return parts.path, decode_params(parts.query, "the URL query string")
 
+    def _page_query(self, text: str, prefixes: Mapping[str, str], max_rows: int,
+                    timeout: float) -> QueryOutcome:
+        """A query from the query page, run like one sent to /sparql (same worker pool)."""
+        config = self.server.config
+        precheck(text)
+        job = Job(text, prefixes=dict(prefixes),
+                  max_rows=min(max_rows, config.max_rows or max_rows),
+                  select_format=OUTCOME, graph_format=OUTCOME)
+        answer = self.server.pool.run(job, client=str(self.client_address[0]),
+                                      timeout=min(timeout, config.timeout or timeout))
+        assert answer.outcome is not None
+        return answer.outcome
+
     def _handle_get(self) -> None:
         path, params = self._route()
         page = None if path.rstrip("/") == SPARQL_PATH else web.respond(  # kg.web pages
-            self.server.page_store(), self.command, path, params, dict(self.headers.items()))
+            self.server.page_store(), self.command, path, params, dict(self.headers.items()),
+            run=self._page_query)
         if page is not None:
             self._send(page.status, page.body, page.content_type, page.headers)
             return

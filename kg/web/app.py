@@ -30,7 +30,8 @@ SEARCH_LIMIT = 50
 
 def respond(store: ox.Store, method: str, path: str,
             params: Sequence[tuple[str, str]] | Mapping[str, Sequence[str]],
-            headers: Mapping[str, str]) -> WebResponse | None:
+            headers: Mapping[str, str],
+            run: querypage.QueryRunner | None = None) -> WebResponse | None:
     """Answer a GET/HEAD for ``path`` (still %-encoded), or ``None`` if it is not ours.
 
     ``/`` is answered only when the client prefers HTML, so ``curl`` keeps the
@@ -52,7 +53,7 @@ def respond(store: ox.Store, method: str, path: str,
     if path == VOID_PATH:
         return _rdf(site, site.void(), _wanted(fields, accept, "turtle"))
     if path in ("/queries", "/queries/"):
-        return querypage.answer(site, fields)
+        return querypage.answer(site, fields, run)
     if path in ("/search", "/search/"):
         return _search(site, fields)
     answer = _node(site, path, fields, accept)

@@ -1,15 +1,16 @@
 """The query page: library presets with their parameters as fields, results as a table.
 
 It is an HTML form answered on the server, so it works with no script; the small
-editor in ``static/query.js`` only adds comfort.  Queries run through
-:func:`kg.sparql.query.run_query` (read-only, no SERVICE) with a time and row
-cap; errors show their line and column.
+editor in ``static/query.js`` only adds comfort.  Under ``kg serve`` queries run
+in the server's worker pool (memory cap, hard kill, fair queue) like /sparql;
+read-only, no SERVICE, with a time and row cap; errors show their line and column.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,13 +23,24 @@ from kg.web.render import external, page
 from kg.web.response import WebResponse, html
 from kg.web.site import Site
 
+#: Runs a user's query: ``(text, prefixes, max_rows, timeout) -> outcome``. ``kg serve``
+#: passes its worker pool, so a query from this page is as bounded as one sent to /sparql.
+QueryRunner = Callable[[str, Mapping[str, str], int, float], QueryOutcome]
+
 TIMEOUT = 30.0
 MAX_ROWS = 2000
 DOWNLOADS = {"csv": ("text/csv; charset=utf-8", "results.csv"),
              "json": ("application/sparql-results+json", "results.json")}
 
 
-def answer(site: Site, params: Mapping[str, Sequence[str]]) -> WebResponse:
+def in_process(text: str, prefixes: Mapping[str, str], max_rows: int,
+               timeout: float, *, store: ox.Store) -> QueryOutcome:
+    """The runner without a server (library callers and tests): a thread with a time cap."""
+    return run_query(store, text, prefixes=prefixes, timeout=timeout, max_rows=max_rows)
+
+
+def answer(site: Site, params: Mapping[str, Sequence[str]],
+           run: QueryRunner | None = None) -> WebResponse:
     """Show the form; with ``run`` also the results; with ``download`` a results file."""
     presets = list_queries()
     preset = _preset(presets, _one(params, "preset"))
@@ -46,8 +58,8 @@ def answer(site: Site, params: Mapping[str, Sequence[str]]) -> WebResponse:
     if wants and not loading:
         try:
             bound = _bind(preset, text, values)
-            outcome = run_query(site.store, bound, prefixes=site.prefixes, timeout=TIMEOUT,
-                                max_rows=MAX_ROWS)
+            runner = run or partial(in_process, store=site.store)
+            outcome = runner(bound, site.prefixes, MAX_ROWS, TIMEOUT)
         except QueryLibraryError as err:
             context["error"] = {"message": str(err), "line": None, "column": None}
         except QueryError as err:
