@@ -9,8 +9,13 @@ same run, is the time the store takes for exactly the SPARQL queries that page
 ran (recorded while it rendered, then replayed bare), so the printed ratio is
 what routing, templates and escaping add on top of Oxigraph.
 
-The first call of each page is a warm-up (it also builds the VoID and opens the
-search index); the median of ``--repeat`` calls is reported.  Target: every page
+The index and task pages read a summary computed once per generation of the
+store (``kg serve`` computes it in the background when it opens one); its time
+is printed first, and it is not part of the pages' times.  For those pages the
+"store ms" column is the little they still ask the store, so compare their page
+time with the target rather than the ratio.  The first call of each page is a
+warm-up (it also builds the VoID and opens the search index); the median of
+``--repeat`` calls is reported.  Target: every page
 under 100 ms.  Timings are printed, never asserted.
 
 Usage: ``python bench/bench_web.py [--papers 8000] [--output DIR] [--repeat 7]``.
@@ -96,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         attach_search(store, out)
         site = site_for(store)
         prefixes = site.prefixes
+        start = time.perf_counter()
+        site.summary()
+        summary_s = time.perf_counter() - start
         paths = {"index": "/"}
         for kind, query in _PICK.items():
             rows = list(store.query(query, prefixes=prefixes))  # type: ignore[arg-type]
@@ -103,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
                 paths[kind] = site.local(rows[0]["n"].value) + ".html"
         paths["search"] = "/search?q=reinforcement+learning"
         paths["query preset"] = "/queries?preset=papers-per-task&run=1"
-        print(f"{len(store)} quads; pages timed {args.repeat}x after one warm-up (median)\n")
+        print(f"{len(store)} quads; index and task summary computed in {summary_s:.2f} s "
+              "(once per generation of the store, in the background)")
+        print(f"pages timed {args.repeat}x after one warm-up (median)\n")
         print(f"{'page':<14}{'path':<48}{'page ms':>9}{'store ms':>10}{'ratio':>7}{'KB':>7}")
         recorder = Recorder(site)
         for kind, target in paths.items():

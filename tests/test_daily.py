@@ -301,6 +301,16 @@ def _query(url: str, query: str) -> tuple[int, str]:
         return exc.code, exc.read().decode()
 
 
+def _index_papers(endpoint: str) -> int:
+    """The papers total the index page shows."""
+    request = urllib.request.Request(endpoint.removesuffix("sparql"),
+                                     headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        found = re.search(r"<strong>(\d+)</strong> papers", answer.read().decode())
+    assert found
+    return int(found.group(1))
+
+
 def test_a_running_server_answers_with_each_added_day(examples_dir: Path,
                                                       tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -322,6 +332,10 @@ def test_a_running_server_answers_with_each_added_day(examples_dir: Path,
         title = ('PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE '
                  '{ ?p dcterms:title ?t FILTER(CONTAINS(?t, "a")) } LIMIT 5')
         assert _query(endpoint, days) == (200, "n\r\n1\r\n")
+        papers = "PREFIX fabio: <http://purl.org/spar/fabio/> SELECT (COUNT(?p) AS ?n) " \
+                 "WHERE { ?p a fabio:Preprint }"
+        before = int(_query(endpoint, papers)[1].split()[1])
+        assert _index_papers(endpoint) == before  # the page summary of this generation
         failures: list[tuple[int, str]] = []
         stop = threading.Event()
 
@@ -341,6 +355,11 @@ def test_a_running_server_answers_with_each_added_day(examples_dir: Path,
         stop.set()
         thread.join(30)
         assert _query(endpoint, days) == (200, "n\r\n2\r\n")
+        after = int(_query(endpoint, papers)[1].split()[1])
+        assert after > before
+        while _index_papers(endpoint) != after and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _index_papers(endpoint) == after  # recomputed for the new generation
         assert not failures, "".join(line for line in log if "GET" not in line)
     finally:
         server.send_signal(signal.SIGINT)

@@ -91,6 +91,32 @@ def test_root_is_html_for_browsers_and_left_to_the_server_otherwise(store: ox.St
     assert ('/task/question-answering', 'Question Answering') in links(html)
 
 
+_PAPER_TASKS = "SELECT ?p ?t WHERE { ?p a fabio:Preprint ; dcterms:subject ?t }"
+
+
+def test_index_and_task_pages_count_papers_not_listings(store: ox.Store) -> None:
+    """Each digest entry carries its day's dcterms:subject too (NeoBERT is listed on two
+    days); the index's top tasks and a task page's co-occurring tasks count papers."""
+    tasks: dict[str, set[str]] = {}
+    for row in store.query(_PAPER_TASKS, prefixes=v.PREFIXES):  # type: ignore[union-attr]
+        tasks.setdefault(row["p"].value, set()).add(row["t"].value)
+    papers_of: dict[str, set[str]] = {}
+    for paper, labels in tasks.items():
+        for task in labels:
+            papers_of.setdefault(task, set()).add(paper)
+    counted = re.compile(r'<a href="(/task/[^"]+)">[^<]*</a> <span class="count">(\d+) papers?<')
+    shown = counted.findall(page(store, "/"))
+    assert ("/task/feature-extraction", "1") in shown  # NeoBERT, listed twice
+    assert shown and {href: int(n) for href, n in shown} == {
+        href: len(papers_of[BASE + href[1:]]) for href, _ in shown}
+    html = page(store, "/task/feature-extraction.html")
+    assert "<p class=\"summary\">1 paper</p>" in html
+    cotasks = counted.findall(html.split("Co-occurring tasks", 1)[1])
+    neobert = tasks[BASE + "paper/2502.19587"] - {BASE + "task/feature-extraction"}
+    assert cotasks and {BASE + href[1:] for href, _ in cotasks} == neobert
+    assert all(n == "1" for _, n in cotasks)
+
+
 def test_paper_page(store: ox.Store) -> None:
     html = page(store, "/paper/2502.19587.html")
     found = links(html)

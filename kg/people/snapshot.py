@@ -26,7 +26,7 @@ _SLOTS = f"""SELECT ?g ?paper ?pos ?p WHERE {{ GRAPH ?g {{
 _UNION_SLOTS = f"""SELECT ?entry ?paper ?pos ?p WHERE {{
   ?entry {v.ABOUT} ?paper ; {v.QUALIFIED_ATTRIBUTION} ?a .
   ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }}"""
-_TASKS = f"SELECT ?paper ?t WHERE {{ ?paper {v.SUBJECT} ?t }}"
+_TASKS = f"SELECT ?paper ?t WHERE {{ ?paper a {v.PREPRINT} ; {v.SUBJECT} ?t }}"
 _EDGES = " ".join(str(term) for term in (v.HAS_REPOSITORY, v.HAS_MODEL, v.HAS_DATASET,
                                          v.HAS_SPACE, v.HAS_COLLECTION))
 _OWNERS = f"""SELECT ?paper ?acct ?name WHERE {{

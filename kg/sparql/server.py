@@ -49,6 +49,7 @@ import ipaddress
 import socket
 import sys
 import threading
+import time
 import traceback
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -98,7 +99,7 @@ from kg.sparql.sandbox import (
     WorkerPool,
     snapshot,
 )
-from kg.web.site import attach_search, release
+from kg.web.site import attach_search, release, site_for
 
 __all__ = ["EndpointConfig", "RunningEndpoint", "SparqlHTTPServer", "help_text",
            "is_loopback", "make_server", "negotiate", "serve", "start_background"]
@@ -108,6 +109,8 @@ LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
 LISTEN_BACKLOG = 512
 """Pending connections the kernel queues (``listen``); the standard library's 5 dropped
 clients when 200 arrived at once."""
+GENERATION_LOOK = 1.0
+"""Seconds between the server's looks for a new generation of the store while idle."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class SparqlHTTPServer(ThreadingHTTPServer):
             self._page_lock = threading.Lock()
             self._page_handle: StoreHandle | None = None
             self._page_store: ox.Store | None = None
+            self._next_look = 0.0
             self.pool = WorkerPool(store_source, config.max_concurrent,
                                    memory_mb=config.memory_mb)
         except BaseException:
@@ -174,8 +178,21 @@ class SparqlHTTPServer(ThreadingHTTPServer):
                 self._page_store, self._page_handle = handle.open(), handle
                 if handle.path is not None:
                     attach_search(self._page_store, handle.path)
+                site_for(self._page_store).warm()
             assert self._page_store is not None
             return self._page_store
+
+    def service_actions(self) -> None:
+        """Between requests (``serve_forever`` calls this every poll): once a second, open
+        a new generation of the store for the pages and warm its summary, so the first
+        visitor after a ``kg add`` does not wait for it.  A store that fails to open is
+        left to the next request, which reports why."""
+        now = time.monotonic()
+        if now < self._next_look:
+            return
+        self._next_look = now + GENERATION_LOOK
+        with contextlib.suppress(Exception):
+            self.page_store()
 
     @property
     def base_url(self) -> str:

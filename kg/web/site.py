@@ -21,6 +21,7 @@ from kg.graph import vocab as v
 from kg.graph.kinds import BY_CLASS
 from kg.sparql.query import Term
 from kg.web.search import SEARCH_FILE, SearchIndex
+from kg.web.summary import Summary, summarise
 
 Row = dict[str, Any]
 
@@ -37,7 +38,9 @@ class Site:
         self.prefixes = {**v.all_prefixes(self.base), "owl": v.NAMESPACES["owl"]}
         self.search = SearchIndex(store, self.base, search_path)
         self._void: list[ox.Triple] | None = None
+        self._summary: Summary | None = None
         self._lock = threading.Lock()
+        self._summary_lock = threading.Lock()
 
     def rows(self, query: str, **bindings: Term) -> list[Row]:
         """SELECT rows as dicts of variable name -> Python value (str, int) or None.
@@ -53,26 +56,6 @@ class Site:
         assert isinstance(solutions, ox.QuerySolutions)
         names = [var.value for var in solutions.variables]
         return [{name: _value(row[name]) for name in names} for row in solutions]
-
-    def top(self, grouped: str, key: str, count: str, limit: int, *, label: str,
-            into: str, **bindings: Term) -> list[Row]:
-        """The ``limit`` rows of an aggregate with the highest ``count``, labelled, with
-        ties broken by label then IRI - so the list is the same on every run.
-
-        Oxigraph sorts a large grouped result slowly once a tie-breaker is added to
-        ``ORDER BY``, so the cut-off count comes from a plain top-k first, then every
-        group at or above it is fetched and ordered here.
-        """
-        first = self.rows(f"{grouped} ORDER BY DESC(?{count}) LIMIT {limit}", **bindings)
-        if len(first) < limit:
-            rows = first
-        else:
-            floor = min(row[count] for row in first)
-            rows = self.rows(f"SELECT * WHERE {{ {{ {grouped} }} FILTER (?{count} >= {floor}) }}",
-                             **bindings)
-        rows = self.labelled(rows, key, label, into)
-        rows.sort(key=lambda row: (-row[count], row[into].casefold(), row[key]))
-        return rows[:limit]
 
     def labelled(self, rows: list[Row], key: str, prop: str, into: str) -> list[Row]:
         """``rows`` with ``into`` = the ``prop`` value of each row's ``key`` IRI.
@@ -116,6 +99,21 @@ class Site:
                 self._void = sorted(void_triples(self.store, Minter(self.base)),
                                     key=triple_key)
             return self._void
+
+
+    def summary(self) -> Summary:
+        """The index's and task pages' aggregates (:mod:`kg.web.summary`), computed once
+        per site; the first caller computes them while the others wait."""
+        with self._summary_lock:
+            if self._summary is None:
+                self._summary = summarise(self.store)
+            return self._summary
+
+    def warm(self) -> threading.Thread:
+        """Compute :meth:`summary` in a background thread, so that no visitor waits for it."""
+        thread = threading.Thread(target=self.summary, name="kg-web-summary", daemon=True)
+        thread.start()
+        return thread
 
 
 def _find_base(store: ox.Store) -> str:

@@ -1,4 +1,8 @@
-"""A task: papers over time (a bar chart drawn on the server), top authors, co-occurring tasks."""
+"""A task: papers over time (a bar chart drawn on the server), top authors, co-occurring tasks.
+
+The counts come from the site's summary (:mod:`kg.web.summary`), computed once
+per served store: the largest tasks of a year are too big to aggregate per request.
+"""
 
 from __future__ import annotations
 
@@ -7,49 +11,29 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.web.site import Site
+from kg.web.summary import Ranked, TaskSummary
 
 _LABEL = "SELECT ?label WHERE { ?node skos:prefLabel ?label } LIMIT 1"
-_MONTHS = """
-SELECT ?month (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  { SELECT ?paper (MIN(STR(?date)) AS ?first) WHERE {
-      ?paper dcterms:subject ?node .
-      ?entry schema:about ?paper ; schema:isPartOf/schema:datePublished ?date .
-    } GROUP BY ?paper }
-  BIND (SUBSTR(?first, 1, 7) AS ?month)
-} GROUP BY ?month ORDER BY ?month
-"""
-_PAPERS = """
-SELECT ?paper (MIN(STR(?date)) AS ?first) WHERE {
-  ?paper dcterms:subject ?node .
-  ?entry schema:about ?paper ; schema:isPartOf/schema:datePublished ?date .
-} GROUP BY ?paper ORDER BY DESC(?first) STR(?paper) LIMIT 100
-"""
-_AUTHORS = """
-SELECT ?person (COUNT(?paper) AS ?papers) WHERE {
-  ?paper dcterms:subject ?node ; dcterms:creator ?person .
-} GROUP BY ?person
-"""
-_COTASKS = """
-SELECT ?other (COUNT(?paper) AS ?papers) WHERE {
-  ?paper dcterms:subject ?node , ?other . FILTER (?other != ?node)
-} GROUP BY ?other
-"""
+_EMPTY = TaskSummary(papers=0, months=(), newest=(), authors=(), cotasks=())
 
 
 def context(site: Site, node: ox.NamedNode) -> dict[str, Any]:
     labels = site.rows(_LABEL, node=node)
-    months = site.rows(_MONTHS, node=node)
+    summary = site.summary().tasks.get(node.value, _EMPTY)
     return {
         "label": labels[0]["label"] if labels else "",
-        "paper_count": sum(row["papers"] for row in months),
-        "chart": bar_chart(months),
-        "papers": site.labelled(site.rows(_PAPERS, node=node), "paper", "rdfs:label",
-                                "title"),
-        "authors": site.top(_AUTHORS, "person", "papers", 20, label="schema:name",
-                            into="name", node=node),
-        "cotasks": site.top(_COTASKS, "other", "papers", 20, label="skos:prefLabel",
-                            into="label", node=node),
+        "paper_count": summary.papers,
+        "chart": bar_chart([{"month": month, "papers": n} for month, n in summary.months]),
+        "papers": [{"paper": p.iri, "title": p.title, "first": p.first}
+                   for p in summary.newest],
+        "authors": counted(summary.authors, "person", "name"),
+        "cotasks": counted(summary.cotasks, "other", "label"),
     }
+
+
+def counted(ranked: tuple[Ranked, ...], key: str, label: str) -> list[dict[str, Any]]:
+    """A top list as the rows the ``counted`` template macro reads."""
+    return [{key: item.iri, label: item.label, "papers": item.papers} for item in ranked]
 
 
 def bar_chart(months: list[dict[str, Any]], height: int = 120, bar: int = 28
