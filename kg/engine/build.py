@@ -35,6 +35,7 @@ from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import TYPE, read_triples, sorted_unique
 from kg.graph.mapping import digest_spo
+from kg.graph.spellings import fold_lines
 from kg.graph.store import GraphStore, triple_key
 from kg.graph.void import LineCounter
 from kg.people.hook import refresh_people, start_people
@@ -120,7 +121,7 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
     written: list[Path] = []
     with BatchLoader(loading.store) if loading is not None else nullcontext() as loader:
         with open(union, "w", encoding="utf-8", newline="\n") as union_file:
-            for line in sorted_unique(_lines(digests, minter, loader), tmp):
+            for line in fold_lines(sorted_unique(_lines(digests, minter, loader), tmp), base):
                 counter.add(line)
                 union_file.write(line)
                 if loader is not None:

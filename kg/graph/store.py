@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from kg.graph.iris import Minter
 from kg.graph.lines import read_triples, sorted_unique, triple_line
 from kg.graph.mapping import digest_quads
 from kg.graph.serialize import ontology_header, with_header, write_triples
+from kg.graph.spellings import FOLDED, fold_update, is_folded
 from kg.graph.void import void_triples
 from kg.records import Digest
 
@@ -109,6 +111,29 @@ class Ingested:
     entries: int = 0
 
 
+#: Read-only opens retried while a writer compacts (about 1.5 s in all, see below).
+_READ_ONLY_TRIES = 7
+
+
+def open_read_only(path: str | os.PathLike[str]) -> ox.Store:
+    """Open an on-disk store without taking its write lock.
+
+    RocksDB lists the table files, then opens them; a writer compacting at that moment
+    deletes some in between and the open fails ("No such file ... .sst", sometimes
+    reported as a corrupt MANIFEST). That is transient, so retry with a short backoff;
+    a folder that is not a store (no ``CURRENT``) fails at once.
+    """
+    attempt = 0
+    while True:
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            attempt += 1
+            if attempt == _READ_ONLY_TRIES or not (Path(path) / "CURRENT").exists():
+                raise
+            time.sleep(0.025 * 2 ** (attempt - 1))
+
+
 class GraphStore:
     """The working graph: in memory (``path=None``) or on disk (an Oxigraph store).
 
@@ -120,14 +145,15 @@ class GraphStore:
     def __init__(self, path: str | os.PathLike[str] | None = None, *,
                  base: str | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
         try:
             if self.path is None:
                 self.store = ox.Store()
             elif read_only:
-                self.store = ox.Store.read_only(str(self.path))
+                self.store = open_read_only(self.path)
             else:
                 self.store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:
             raise StoreError(f"cannot open the store at {self.path}: {exc}") from None
         stored = self._stored_base()
         if stored and not self._current_format():
@@ -199,6 +225,7 @@ class GraphStore:
             # is derived inside Oxigraph afterwards.
             self.store.bulk_extend(quads)
             self._merge(list(written))
+            self._fold(self._spelled(ox.DefaultGraph()))
             self.refresh_void()
             return [g.value for g in written]
         old = {item.graph for item in self.manifest() if item.source in keys}
@@ -208,16 +235,26 @@ class GraphStore:
         request += _SET_TOKEN.replace("SETTINGS", str(_SETTINGS)).replace(
             "UNION", str(_UNION)).replace("ID", str(v.IDENTIFIER)).replace(
             "TOKEN", str(ox.Literal(token)))
+        quads = list(quads)
+        spelled = {q.subject for q in quads
+                   if isinstance(q.subject, ox.NamedNode)
+                   and is_folded(self.minter.base, q.subject.value, q.predicate)}
+        for graph in sorted(old):
+            spelled |= self._spelled(ox.NamedNode(graph))
         touched: dict[str, ox.Triple] = {}
         if change is not None:
-            quads = list(quads)
             for graph in sorted(old):
                 _by_line(self.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)),
                          touched)
             _by_line(quads, touched)
+            for subject in spelled:  # the union spellings a refold may swap (kg.graph.spellings)
+                for predicate in FOLDED:
+                    _by_line(self.store.quads_for_pattern(subject, predicate, None, None),
+                             touched)
             change.touched.update(touched)
-        request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "}"
-        self.store.update(request)
+        request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "} ;\n"
+        request += fold_update(spelled)
+        self.store.update(request.rstrip().rstrip(";"))
         self._void = None
         if change is None:
             self.refresh_void()
@@ -274,6 +311,17 @@ class GraphStore:
             graph = self.minter.day_graph(digest.source.key, digest.day)
             written[graph] = None
             yield from digest_quads(digest, self.minter, graph)
+
+    def _spelled(self, graph: ox.NamedNode | ox.DefaultGraph) -> set[ox.NamedNode]:
+        """The platform nodes with spellings in ``graph`` (see :mod:`kg.graph.spellings`)."""
+        return {q.subject for predicate in FOLDED
+                for q in self.store.quads_for_pattern(None, predicate, None, graph)
+                if isinstance(q.subject, ox.NamedNode)
+                and is_folded(self.minter.base, q.subject.value, predicate)}
+
+    def _fold(self, subjects: set[ox.NamedNode]) -> None:
+        if subjects:
+            self.store.update(fold_update(subjects).rstrip().rstrip(";"))
 
     def is_empty(self) -> bool:
         return not any(True for _ in self.graphs())
@@ -378,8 +426,8 @@ class GraphStore:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def close(self) -> None:
-        """Flush an on-disk store to disk (the in-memory store needs nothing)."""
-        if self.path is not None:
+        """Flush an on-disk store to disk (in memory or read-only there is nothing to do)."""
+        if self.path is not None and not self.read_only:
             self.store.flush()
 
 
