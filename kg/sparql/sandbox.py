@@ -43,6 +43,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.engine.workspace import Workspace
+from kg.graph.store import open_read_only
 from kg.sparql.query import (
     QueryBusy,
     QueryError,
@@ -75,7 +76,7 @@ class StoreHandle:
 
     def open(self) -> ox.Store:
         if self.path is not None:
-            return ox.Store.read_only(self.path)
+            return open_read_only(self.path)
         store = ox.Store()
         if self.dump:
             store.bulk_load(self.dump, format=ox.RdfFormat.N_QUADS)
