@@ -167,15 +167,17 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     workspace = Workspace(output)
     graph = workspace.open()
     try:
+        generation = graph.union_token()
         previous = union.current(graph, workspace.directory)
         change = union.new_change()
         result = add(inputs, graph, progress=progress, people=people, union_change=change)
         lines = union.update(graph, workspace.directory, previous, change)
         graph.close()
-        workspace.mark_generation()
         from kg.web.search import SEARCH_FILE, update_index
 
-        update_index(graph.store, workspace.directory / SEARCH_FILE)
+        update_index(graph.store, workspace.directory / SEARCH_FILE, graph.union_token() or "",
+                     previous=generation, lines=change.touched)
+        workspace.mark_generation()
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
             from kg.view.draw import write_view_html

@@ -99,7 +99,8 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
         if graph is not None:
             from kg.web.search import SEARCH_FILE, update_index
 
-            written.append(update_index(graph.store, out / SEARCH_FILE))
+            written.append(update_index(graph.store, out / SEARCH_FILE,
+                                        graph.union_token() or ""))
     workspace.write_warnings(parsed.diagnostics)
     return result
 

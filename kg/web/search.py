@@ -16,37 +16,33 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
+from kg.graph.kinds import BY_NAME
 from kg.support.atomic import write_atomic
 
 SEARCH_FILE = "search.sqlite"
 _SCHEMA = ("CREATE VIRTUAL TABLE docs USING fts5("
            "iri UNINDEXED, kind UNINDEXED, label, body, tokenize='unicode61 remove_diacritics 2')")
-_DOCUMENTS = """
-SELECT ?node ?kind ?label (GROUP_CONCAT(?more; SEPARATOR=" ") AS ?body) WHERE {
-  {
-    ?node a fabio:Preprint ; rdfs:label ?label . BIND("paper" AS ?kind)
-    OPTIONAL { ?entry schema:about ?node ; schema:text ?more }
-  } UNION {
-    ?node a schema:Person ; schema:name ?label . BIND("person" AS ?kind)
-  } UNION {
-    ?node a skos:Concept ; skos:prefLabel ?label . BIND("task" AS ?kind)
-  } UNION {
-    VALUES (?cls ?kind) { (schema:SoftwareSourceCode "repository") (fair4ml:MLModel "model")
-      (schema:Dataset "dataset") (schema:WebApplication "space")
-      (schema:Collection "collection") (sioc:UserAccount "account") }
-    ?node a ?cls ; rdfs:label ?label .
-  }
-}
-GROUP BY ?node ?kind ?label
-"""
+_META = "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+#: The searchable kinds (:mod:`kg.graph.kinds`) and the property that names each.
+_NAMED_BY: dict[str, ox.NamedNode] = {
+    "paper": v.LABEL, "person": v.NAME, "task": v.PREF_LABEL, "repository": v.LABEL,
+    "model": v.LABEL, "dataset": v.LABEL, "space": v.LABEL, "collection": v.LABEL,
+    "account": v.LABEL}
+_CLASS_OF: dict[str, ox.NamedNode] = {kind: BY_NAME[kind].cls for kind in _NAMED_BY}
+_NAMED = "SELECT ?node ?label WHERE { ?node a CLS ; NAME ?label }"
+#: A paper's body: the summaries of the digest entries that list it.
+_SUMMARIES = f"SELECT ?node ?text WHERE {{ ?entry {v.ABOUT} ?node ; {v.TEXT} ?text }}"
 _WORD = re.compile(r"\w+", re.UNICODE)
+_UNION = ox.DefaultGraph()
+
+Document = tuple[str, str, str, str]  # (iri, kind, label, body)
 
 
 @dataclass(frozen=True)
@@ -59,32 +55,128 @@ class Hit:
     snippet: str
 
 
-def documents(store: ox.Store) -> Iterator[tuple[str, str, str, str]]:
-    """(iri, kind, label, body) of every searchable node, in IRI order."""
-    solutions = store.query(_DOCUMENTS, prefixes=v.PREFIXES)
+def documents(store: ox.Store, nodes: Iterable[str] | None = None) -> list[Document]:
+    """(iri, kind, label, body) of every searchable node (or of ``nodes``), sorted.
+
+    A node gets one document per kind and name it has; a paper's body is its
+    listings' summaries in sorted order. All of the store is read with one query
+    per kind; a few nodes (what an add changed) by looking each one up.
+    """
+    names: list[tuple[str, str, str]] = []
+    summaries: dict[str, list[str]] = {}
+    if nodes is None:
+        for kind, name in _NAMED_BY.items():
+            query = _NAMED.replace("CLS", str(_CLASS_OF[kind])).replace("NAME", str(name))
+            names.extend((row[0].value, kind, row[1].value) for row in _select(store, query))
+        for row in _select(store, _SUMMARIES):
+            summaries.setdefault(row[0].value, []).append(row[1].value)
+    else:
+        for iri in nodes:
+            node = ox.NamedNode(iri)
+            for kind, name in _NAMED_BY.items():
+                if any(store.quads_for_pattern(node, v.TYPE, _CLASS_OF[kind], _UNION)):
+                    names.extend((iri, kind, _value(quad.object)) for quad
+                                 in store.quads_for_pattern(node, name, None, _UNION))
+            summaries[iri] = [_value(text.object)
+                              for entry in store.quads_for_pattern(None, v.ABOUT, node, _UNION)
+                              for text in store.quads_for_pattern(entry.subject, v.TEXT,
+                                                                  None, _UNION)]
+    return sorted((iri, kind, label,
+                   " ".join(sorted(summaries.get(iri, ()))) if kind == "paper" else "")
+                  for iri, kind, label in set(names))
+
+
+def changed_nodes(store: ox.Store, lines: Iterable[str]) -> set[str]:
+    """The nodes whose documents N-Triples ``lines`` (what an add touched) may change.
+
+    The subject of each line, and for a digest entry the paper it is about (its
+    body holds the entry's summary), whether the entry went or stayed.
+    """
+    subjects: set[str] = set()
+    nodes: set[str] = set()
+    about = f" {v.ABOUT} <"
+    for line in lines:
+        if not line.startswith("<"):
+            continue
+        subject = line[1:line.index(">")]
+        subjects.add(subject)
+        if about in line:
+            nodes.add(line[line.index(about) + len(about):line.rindex(">")])
+    for subject in subjects:
+        nodes.update(quad.object.value for quad in store.quads_for_pattern(
+            ox.NamedNode(subject), v.ABOUT, None, _UNION) if isinstance(quad.object, ox.NamedNode))
+    return nodes | subjects
+
+
+def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query)
     assert isinstance(solutions, ox.QuerySolutions)
-    rows = sorted((str(r["node"].value), str(r["kind"].value), str(r["label"].value),
-                   str(r["body"].value) if r["body"] is not None else "") for r in solutions)
-    yield from rows
+    return solutions
 
 
-def _fill(connection: sqlite3.Connection, store: ox.Store) -> None:
+def _fill(connection: sqlite3.Connection, store: ox.Store, generation: str = "") -> None:
     connection.execute(_SCHEMA)
+    connection.execute(_META)
+    connection.execute("INSERT INTO meta VALUES ('generation', ?)", (generation,))
     connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", documents(store))
     connection.commit()
 
 
-def update_index(store: ox.Store, path: str | os.PathLike[str]) -> Path:
-    """Write the search index of ``store`` to ``path`` atomically (built in memory)."""
+def _generation(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    except sqlite3.DatabaseError:  # no meta table (an older index) or not an index at all
+        return None
+    return row[0] if row else None
+
+
+def update_index(store: ox.Store, path: str | os.PathLike[str], generation: str = "", *,
+                 previous: str | None = None, lines: Iterable[str] = ()) -> Path:
+    """Write the search index of ``store`` to ``path`` atomically (built in memory).
+
+    ``generation`` is the store's union generation (:meth:`GraphStore.union_token`),
+    recorded in the index. When the index at ``path`` is of generation ``previous``
+    (the store before an add), only the documents of the nodes that the add's
+    touched ``lines`` name are replaced, so a daily add does not re-read the whole
+    graph. Any other file (missing, older, of another generation because an add
+    died before writing it) is rebuilt whole.
+    """
+    target = Path(path)
     connection = sqlite3.connect(":memory:")
     try:
-        _fill(connection, store)
-        connection.execute("VACUUM")
+        if previous and target.is_file() and _reopened(connection, target) == previous:
+            nodes = sorted(changed_nodes(store, lines))
+            connection.execute("CREATE TEMP TABLE changed(iri TEXT PRIMARY KEY)")
+            connection.executemany("INSERT INTO changed VALUES (?)", ((n,) for n in nodes))
+            connection.execute("DELETE FROM docs WHERE iri IN (SELECT iri FROM changed)")
+            connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
+                                   documents(store, nodes))
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'generation'",
+                               (generation,))
+            connection.commit()
+        else:
+            connection.close()
+            connection = sqlite3.connect(":memory:")
+            _fill(connection, store, generation)
+            connection.execute("VACUUM")
         data = connection.serialize()
     finally:
         connection.close()
-    write_atomic(path, data)
-    return Path(path)
+    write_atomic(target, data)
+    return target
+
+
+def _reopened(connection: sqlite3.Connection, path: Path) -> str | None:
+    """Load the index file at ``path`` into ``connection``; its generation, if it has one."""
+    try:
+        connection.deserialize(path.read_bytes())
+    except sqlite3.DatabaseError:
+        return None
+    return _generation(connection)
 
 
 def match_expression(text: str) -> str | None:

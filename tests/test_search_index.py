@@ -1,0 +1,144 @@
+"""The search index a daily ``kg add`` updates in place (kg.web.search).
+
+An add re-indexes only the nodes its load touched, and the index must then hold
+exactly what a whole rebuild of the same store would: new papers found, an edited
+summary's old words gone, a dropped paper gone. An index of another generation
+(an add killed before writing it), an older file or a damaged one is rebuilt whole.
+"""
+
+from __future__ import annotations
+
+import gc
+import sqlite3
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.engine.add import add_to_output
+from kg.engine.workspace import Workspace
+from kg.web import search
+from kg.web.search import SEARCH_FILE, SearchIndex
+from tests.webdata import write_digests
+
+BASE = "https://w3id.org/paperkg/"
+
+
+def indexed(out: Path) -> list[tuple[str, str, str, str]]:
+    connection = sqlite3.connect(f"file:{out / SEARCH_FILE}?mode=ro", uri=True)
+    try:
+        return sorted(connection.execute("SELECT iri, kind, label, body FROM docs"))
+    finally:
+        connection.close()
+
+
+def whole(out: Path) -> list[tuple[str, str, str, str]]:
+    """The documents of the store in ``out``, read whole (what a rebuild indexes)."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        return search.documents(graph.store)
+    finally:
+        graph.close()
+
+
+def hits(out: Path, text: str) -> list[str]:
+    return [hit.iri for hit in SearchIndex(ox.Store(), BASE, out / SEARCH_FILE).search(text)]
+
+
+@pytest.fixture()
+def built(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """(digests folder, output folder, the day held back) after a build of the others."""
+    digests = write_digests(tmp_path / "digests")
+    held = tmp_path / "later.md"
+    (digests / "papers-2025-02-28.md").rename(held)
+    out = tmp_path / "out"
+    result = kg.build([digests], out, html=False)
+    assert result.store is not None
+    result.store.close()
+    del result
+    gc.collect()
+    return digests, out, held
+
+
+def no_whole_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the add rebuilt the whole search index")
+
+    monkeypatch.setattr(search, "_fill", refuse)
+
+
+def test_an_add_reindexes_only_what_it_touched(
+        built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    digests, out, held = built
+    assert hits(out, "MedVLM") == []
+    no_whole_rebuild(monkeypatch)
+    add_to_output([held], out, export=False)
+    assert hits(out, "MedVLM") == [BASE + "paper/2502.19634"]
+    # NeoBERT is listed on both days now: its body holds both summaries.
+    neobert = [doc for doc in indexed(out) if doc[0] == BASE + "paper/2502.19587"]
+    assert len(neobert) == 1 and "Listed again" in neobert[0][3] \
+        and "newer architecture" in neobert[0][3]
+    assert indexed(out) == whole(out)
+
+
+def test_a_replacing_add_drops_old_words_and_papers(
+        built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    digests, out, held = built
+    add_to_output([held], out, export=False)
+    assert hits(out, "radiology") == [BASE + "paper/2502.19634"]
+    text = held.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    # Edit MedVLM's summary and drop the last row (a paper only this day listed).
+    edited = [line.replace("answers radiology questions", "reads chest scans")
+              for line in lines[:-1]]
+    held.write_text("".join(edited), encoding="utf-8")
+    dropped = lines[-1].split("(https://arxiv.org/abs/", 1)[1].split(")", 1)[0]
+    assert any(doc[0] == BASE + f"paper/{dropped}" for doc in indexed(out))
+    no_whole_rebuild(monkeypatch)
+    add_to_output([held], out, export=False)
+    assert hits(out, "radiology") == []
+    assert hits(out, "chest scans") == [BASE + "paper/2502.19634"]
+    assert not any(doc[0] == BASE + f"paper/{dropped}" for doc in indexed(out))
+    assert indexed(out) == whole(out)
+
+
+@pytest.mark.parametrize("damage", ["other generation", "older file", "not an index", "missing"])
+def test_an_index_that_does_not_match_the_store_is_rebuilt_whole(
+        built: tuple[Path, Path, Path], damage: str) -> None:
+    digests, out, held = built
+    path = out / SEARCH_FILE
+    if damage == "other generation":  # an add died after its store, before its index
+        connection = sqlite3.connect(path)
+        connection.execute("UPDATE meta SET value = 'elsewhere'")
+        connection.execute("DELETE FROM docs")
+        connection.commit()
+        connection.close()
+    elif damage == "older file":  # written by a release without the generation
+        connection = sqlite3.connect(path)
+        connection.execute("DROP TABLE meta")
+        connection.commit()
+        connection.close()
+    elif damage == "not an index":
+        path.write_bytes(b"\x00garbage" * 512)
+    else:
+        path.unlink()
+    add_to_output([held], out, export=False)
+    assert hits(out, "MedVLM") == [BASE + "paper/2502.19634"]
+    assert BASE + "paper/2502.19587" in hits(out, "NeoBERT")
+    assert indexed(out) == whole(out)
+
+
+def test_the_index_records_the_store_generation(built: tuple[Path, Path, Path]) -> None:
+    digests, out, held = built
+    add_to_output([held], out, export=False)
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+    finally:
+        graph.close()
+    connection = sqlite3.connect(out / SEARCH_FILE)
+    try:
+        assert connection.execute("SELECT value FROM meta").fetchall() == [(token,)]
+    finally:
+        connection.close()
