@@ -47,8 +47,8 @@ def hits(out: Path, text: str) -> list[str]:
 
 
 @pytest.fixture()
-def built(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """(digests folder, output folder, the day held back) after a build of the others."""
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    """(output folder, the day held back) after a build of the other days."""
     digests = write_digests(tmp_path / "digests")
     held = tmp_path / "later.md"
     (digests / "papers-2025-02-28.md").rename(held)
@@ -58,7 +58,7 @@ def built(tmp_path: Path) -> tuple[Path, Path, Path]:
     result.store.close()
     del result
     gc.collect()
-    return digests, out, held
+    return out, held
 
 
 def no_whole_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,8 +69,8 @@ def no_whole_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_an_add_reindexes_only_what_it_touched(
-        built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    digests, out, held = built
+        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, held = built
     assert hits(out, "MedVLM") == []
     no_whole_rebuild(monkeypatch)
     add_to_output([held], out, export=False)
@@ -83,8 +83,8 @@ def test_an_add_reindexes_only_what_it_touched(
 
 
 def test_a_replacing_add_drops_old_words_and_papers(
-        built: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    digests, out, held = built
+        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    out, held = built
     add_to_output([held], out, export=False)
     assert hits(out, "radiology") == [BASE + "paper/2502.19634"]
     text = held.read_text(encoding="utf-8")
@@ -105,8 +105,8 @@ def test_a_replacing_add_drops_old_words_and_papers(
 
 @pytest.mark.parametrize("damage", ["other generation", "older file", "not an index", "missing"])
 def test_an_index_that_does_not_match_the_store_is_rebuilt_whole(
-        built: tuple[Path, Path, Path], damage: str) -> None:
-    digests, out, held = built
+        built: tuple[Path, Path], damage: str) -> None:
+    out, held = built
     path = out / SEARCH_FILE
     if damage == "other generation":  # an add died after its store, before its index
         connection = sqlite3.connect(path)
@@ -129,8 +129,8 @@ def test_an_index_that_does_not_match_the_store_is_rebuilt_whole(
     assert indexed(out) == whole(out)
 
 
-def test_the_index_records_the_store_generation(built: tuple[Path, Path, Path]) -> None:
-    digests, out, held = built
+def test_the_index_records_the_store_generation(built: tuple[Path, Path]) -> None:
+    out, held = built
     add_to_output([held], out, export=False)
     graph = Workspace(out).open(read_only=True)
     try:

@@ -19,7 +19,9 @@ from pathlib import Path
 from kg.engine import union
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
+from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore, Ingested, UnionChange
+from kg.people.curation import Curation
 from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
 from kg.read.sources import Document, expand_inputs, read_document
@@ -84,6 +86,17 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
     With ``union_change``, the load records what it did to the union there and leaves
     the VoID description to the caller (see :meth:`GraphStore.load`).
     """
+    result, curation = _ingest(inputs, graph, progress=progress, people=people,
+                               union_change=union_change)
+    refresh_people(graph, curation, result.parsed)
+    return result
+
+
+def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
+            people: str | os.PathLike[str] | None,
+            union_change: UnionChange | None) -> tuple[AddResult, Curation]:
+    """:func:`add` up to the people links, which the caller refreshes: the result, and
+    the curation file (read first, so a bad one stops the run before any write)."""
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names, graph)
     known: dict[str, list[Ingested]] = {}
@@ -121,8 +134,7 @@ def add(inputs: Inputs, graph: GraphStore, *, progress: bool | None = False,
                    change=union_change)
     elif not graph.has_void():
         graph.refresh_void()  # an earlier add was killed between its two transactions
-    refresh_people(graph, curation, result.parsed)
-    return result
+    return result, curation
 
 
 def _moved_from(document: Document, known: dict[str, list[Ingested]]) -> str | None:
@@ -170,8 +182,11 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         generation = graph.union_token()
         previous = union.current(graph, workspace.directory)
         change = union.new_change()
-        result = add(inputs, graph, progress=progress, people=people, union_change=change)
-        lines = union.update(graph, workspace.directory, previous, change)
+        result, curation = _ingest(inputs, graph, progress=progress, people=people,
+                                   union_change=change)
+        facts = UnionFacts()
+        lines = union.update(graph, workspace.directory, previous, change, facts)
+        refresh_people(graph, curation, result.parsed, facts)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index
 
@@ -183,7 +198,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
             from kg.view.draw import write_view_html
 
             result.written = write_outputs(graph, workspace.directory, formats, union=lines)
-            result.notes = write_view_html(graph, workspace.page_path)
+            result.notes = write_view_html(graph, workspace.page_path, facts=facts)
             result.written.append(workspace.page_path)
     finally:
         graph.close()

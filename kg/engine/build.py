@@ -32,6 +32,7 @@ from kg.engine.union import keep as keep_union
 from kg.engine.workspace import Workspace
 from kg.export.formats import FORMATS
 from kg.graph import vocab as v
+from kg.graph.facts import UnionFacts
 from kg.graph.iris import Minter
 from kg.graph.lines import TYPE, read_triples, sorted_unique
 from kg.graph.mapping import digest_spo
@@ -66,12 +67,13 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names)
     parsed = parse_inputs(names, progress=progress)
+    facts = UnionFacts()
     if output is None:
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
             graph, _, _ = _map_and_load(parsed.digests, Path(tmp), base,
-                                        target=None, formats=())
+                                        target=None, formats=(), facts=facts)
         assert graph is not None
-        refresh_people(graph, curation, parsed)
+        refresh_people(graph, curation, parsed, facts)
         return BuildResult(graph, parsed, None, base)
 
     out = Path(output)
@@ -84,15 +86,16 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         graph, description, written = _map_and_load(
             parsed.digests, Path(tmp), base, target=target,
-            formats=[name for name in formats if name not in QUAD_FORMATS], out=out)
+            formats=[name for name in formats if name not in QUAD_FORMATS], out=out,
+            facts=facts)
     result = BuildResult(graph, parsed, description, base, written)
     if graph is not None:
-        refresh_people(graph, curation, parsed)
+        refresh_people(graph, curation, parsed, facts)
         written.extend(write_outputs(graph, out, quad_formats))
         if html:
             from kg.view.draw import write_view_html
 
-            result.notes = write_view_html(graph, workspace.page_path)
+            result.notes = write_view_html(graph, workspace.page_path, facts=facts)
             written.append(workspace.page_path)
     if store:
         written.append(workspace.store_path)
@@ -107,16 +110,17 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
 
 def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
                   target: Workspace | bool | None, formats: Sequence[str],
-                  out: Path | None = None
+                  facts: UnionFacts, out: Path | None = None
                   ) -> tuple[GraphStore | None, list[ox.Triple], list[Path]]:
     """Map, sort, write ``formats`` into ``out`` and load the store ``target`` asks for.
 
     ``target`` is a workspace (its working store is replaced), ``None`` (an
-    in-memory store) or ``False`` (no store at all).
+    in-memory store) or ``False`` (no store at all). Every union line also goes to
+    ``facts``, for the people links and the page (:mod:`kg.graph.facts`).
     """
     minter = Minter(base)
     union = tmp / "union.nt"
-    counter = LineCounter(minter)
+    counter = LineCounter(minter, facts)
     fresh = target.fresh_store() if isinstance(target, Workspace) else None
     loading = GraphStore(fresh, base=base) if target is not False else None
     written: list[Path] = []
@@ -127,6 +131,7 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
                 union_file.write(line)
                 if loader is not None:
                     loader.add(line)
+        facts.finish()
         if loader is not None:
             loader.flush()  # the last batch loads while the files are written
         description = sorted(counter.triples(), key=triple_key)

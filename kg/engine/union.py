@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from kg.graph.facts import UnionFacts
 from kg.graph.lines import sorted_unique, store_lines, triple_line
 from kg.graph.store import GraphStore, UnionChange, triple_key
 from kg.graph.void import LineCounter
@@ -69,12 +70,14 @@ def new_change() -> UnionChange:
 
 
 def update(graph: GraphStore, directory: str | os.PathLike[str], previous: Path | None,
-           change: UnionChange) -> Path:
+           change: UnionChange, facts: UnionFacts | None = None) -> Path:
     """The union lines file matching the store after an add; its VoID stored if missing.
 
     ``previous`` is what :func:`current` gave before the add's load. When the load
     wrote ``change`` (the store has its token), the new file merges ``previous``
     with the change; without a valid ``previous`` it is sorted from the store.
+    Every line written also goes to ``facts`` (:mod:`kg.graph.facts`), which is then
+    complete; an add that loaded nothing writes no file and leaves it incomplete.
     """
     loaded = graph.union_token() == change.token
     if not loaded and previous is not None:
@@ -88,7 +91,7 @@ def update(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
         if not token:
             token = new_change().token
             graph.set_union_token(token)
-    counter = LineCounter(graph.minter)
+    counter = LineCounter(graph.minter, facts)
     target = union_path(directory, token)
     with atomic_writer(target) as raw:
         text = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
@@ -97,6 +100,8 @@ def update(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
             text.write(line)
         text.flush()
         text.detach()
+    if facts is not None:
+        facts.finish()
     if not graph.has_void():
         graph.store_void(sorted(counter.triples(), key=triple_key))
     _drop_others(target)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
+from kg.graph.facts import UnionFacts
 from kg.graph.iris import Minter
 
 _PROPERTIES = """
@@ -129,10 +130,13 @@ class LineCounter:
 
     Distinct subjects need no set (sorted lines group them); distinct objects do:
     long objects (summaries) are kept as 16-byte digests to bound that set's memory.
+    With ``facts``, the lines the people links and the page read are kept there on
+    the same pass (:mod:`kg.graph.facts`): one split a line serves both.
     """
 
-    def __init__(self, minter: Minter) -> None:
+    def __init__(self, minter: Minter, facts: UnionFacts | None = None) -> None:
         self.minter = minter
+        self.kept = facts.pairs if facts is not None else {}
         self.properties: dict[str, int] = {}
         self.classes: dict[str, int] = {}
         self.objects: set[str | bytes] = set()
@@ -152,6 +156,9 @@ class LineCounter:
             self.entities += subject.startswith(self._base)
         properties = self.properties
         properties[predicate] = properties.get(predicate, 0) + 1
+        kept = self.kept.get(predicate)
+        if kept is not None:
+            kept.append((subject, obj))
         if predicate == _TYPE:
             self.classes[obj] = self.classes.get(obj, 0) + 1
         elif predicate == _DERIVED:

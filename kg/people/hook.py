@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 from kg.people.curation import Curation, default_path, read_curation
 from kg.people.links import refresh, stored_curation_path
+from kg.people.snapshot import snapshot_of
 from kg.read.parse import ParseResult
 
 
@@ -32,6 +34,12 @@ def start_people(people: str | os.PathLike[str] | None, inputs: list[str],
     return curation
 
 
-def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult) -> None:
-    """Rebuild the identity links; curation problems join the run's warnings."""
-    parsed.diagnostics.extend(refresh(graph, curation).diagnostics)
+def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult,
+                   facts: UnionFacts | None = None) -> None:
+    """Rebuild the identity links; curation problems join the run's warnings.
+
+    With ``facts`` holding the whole union, the people are read from them instead
+    of the store.
+    """
+    snap = snapshot_of(facts) if facts is not None and facts.complete else None
+    parsed.diagnostics.extend(refresh(graph, curation, snap).diagnostics)

@@ -189,13 +189,17 @@ def link_quads(links: list[IdentityLink], graph: ox.NamedNode, base: str,
             yield ox.Quad(a, link.predicate, b, graph)
 
 
-def refresh(graph: GraphStore, curation: Curation) -> PeopleReport:
+def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None
+            ) -> PeopleReport:
     """Recompute the identity links of ``graph`` and replace its people graph.
 
     Called by every build and add (and by ``kg people`` after a decision), so the
-    links always follow the whole graph and the latest curation file.
+    links always follow the whole graph and the latest curation file. ``snap`` is
+    the graph's snapshot when the caller has it (:func:`snapshot_of` a build's
+    union lines); otherwise it is read from the store.
     """
-    report = compute_links(read_snapshot(graph.store), curation, graph)
+    snap = read_snapshot(graph.store) if snap is None else snap
+    report = compute_links(snap, curation, graph)
     target = people_graph(graph.base)
     if graph.store.contains_named_graph(target):
         graph.store.remove_graph(target)

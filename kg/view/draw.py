@@ -15,6 +15,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 
 #: Node budget of a page: the one-year graph (~15k nodes) still draws in seconds.
@@ -25,15 +26,20 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
                     author: tuple[str, ...] = (), paper: tuple[str, ...] = (),
                     depth: int | None = None,
                     max_nodes: int | None = DEFAULT_MAX_NODES, types: str | None = None,
-                    days: bool = False, title: str = "paperkg") -> list[str]:
-    """Project, focus and draw the graph into ``path``; returns the focus notes."""
+                    days: bool = False, title: str = "paperkg",
+                    facts: UnionFacts | None = None) -> list[str]:
+    """Project, focus and draw the graph into ``path``; returns the focus notes.
+
+    ``facts``, the union lines a build or add streamed (:mod:`kg.graph.facts`), spare
+    the default page its reading of every node's kind and edge from the store.
+    """
     from kg.view.focus import OVERVIEW_MIN_NODES, focus, overview
     from kg.view.page import write_html
     from kg.view.projection import project
 
     unfocused = not (task or author or paper or types)
     if unfocused and not days:
-        page = default_overview(graph)
+        page = default_overview(graph, facts=facts)
         if page is not None:
             view, size = page
             write_html(view, path, title=title)
@@ -49,19 +55,22 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
 
 
 def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
-                     ) -> tuple[nx.MultiDiGraph, int] | None:
+                     facts: UnionFacts | None = None) -> tuple[nx.MultiDiGraph, int] | None:
     """``(overview(project(graph)), node count)`` without projecting the whole graph,
     or None when the graph is small enough (at most ``min_nodes``, by default
-    OVERVIEW_MIN_NODES) to draw whole."""
+    OVERVIEW_MIN_NODES) to draw whole. Kinds and edges come from ``facts`` when they
+    hold the whole union, else from the store."""
+    from kg.view import projection as p
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
-    from kg.view.projection import entity_pairs, node_attributes, node_kinds
 
-    kinds = node_kinds(graph)
+    known = facts if facts is not None and facts.complete else None
+    kinds = p.fact_kinds(known) if known is not None else p.node_kinds(graph)
     if len(kinds) <= (OVERVIEW_MIN_NODES if min_nodes is None else min_nodes):
         return None
     degree: Counter[str] = Counter()
     papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
-    for source, target in entity_pairs(graph):
+    pairs = p.fact_pairs(known) if known is not None else p.entity_pairs(graph)
+    for source, target in pairs:
         if source in kinds and target in kinds:
             degree[source] += 1
             degree[target] += 1
@@ -69,9 +78,9 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
                 papers_of[target].append(source)
     for task, papers in papers_of.items():
         papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
-    tasks = node_attributes(graph, kinds, list(papers_of))
+    tasks = p.node_attributes(graph, kinds, list(papers_of))
     view = overview_of(tasks, papers_of, degree,
-                       lambda nodes: node_attributes(graph, kinds, nodes))
+                       lambda nodes: p.node_attributes(graph, kinds, nodes))
     return view, len(kinds)
 
 

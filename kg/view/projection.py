@@ -20,7 +20,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph import facts as union_facts
 from kg.graph import vocab as v
+from kg.graph.facts import UnionFacts
 from kg.graph.kinds import BY_CLASS, EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS, TASK
 from kg.graph.store import GraphStore
 
@@ -85,11 +87,24 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
 
 def node_kinds(graph: GraphStore, *, days: bool = False) -> dict[str, str]:
     """Every node the view holds -> its kind name (days only with ``days``)."""
+    classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
+    return _first_kinds((subject.value, cls.value) for subject, cls
+                        in _rows(graph.store, _TYPES % _values(classes)))
+
+
+def fact_kinds(facts: UnionFacts) -> dict[str, str]:
+    """:func:`node_kinds` (no days) from a build's or add's union lines (:mod:`kg.graph.facts`)."""
+    classes = {str(kind.cls) for kind in KINDS if kind.name != "day"}
+    value = union_facts.value
+    return _first_kinds((value(s), value(o)) for s, o in facts.of(v.TYPE) if o in classes)
+
+
+def _first_kinds(typed: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Node -> kind name from (node, class IRI) pairs; the first kind of the table wins."""
     rank = {kind.name: i for i, kind in enumerate(KINDS)}
     kinds: dict[str, str] = {}
-    classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
-    for subject, cls in _rows(graph.store, _TYPES % _values(classes)):
-        node, kind = subject.value, BY_CLASS[cls.value].name
+    for node, cls in typed:
+        kind = BY_CLASS[cls].name
         if node not in kinds or rank[kind] < rank[kinds[node]]:
             kinds[node] = kind
     return kinds
@@ -109,6 +124,14 @@ def entity_pairs(graph: GraphStore) -> Iterator[tuple[str, str]]:
     predicates = tuple(edge.predicate for edge in EDGE_KINDS)
     for source, target in _rows(graph.store, _PAIRS % _values(predicates)):
         yield source.value, target.value
+
+
+def fact_pairs(facts: UnionFacts) -> Iterator[tuple[str, str]]:
+    """:func:`entity_pairs` from a build's or add's union lines (:mod:`kg.graph.facts`)."""
+    value = union_facts.value
+    for edge in EDGE_KINDS:
+        for source, target in facts.of(edge.predicate):
+            yield value(source), value(target)
 
 
 def all_days(graph: GraphStore) -> tuple[str, ...]:

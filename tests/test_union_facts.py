@@ -1,0 +1,132 @@
+"""The union facts a build or an add collects on its pass over the union lines
+(kg.graph.facts), which the people links and the default page read instead of
+the store: what they give must be what reading the store gives, after a build
+and after adds that add, replace and drop days.
+"""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+import kg
+from kg.engine import union
+from kg.engine.add import add_to_output
+from kg.engine.workspace import Workspace
+from kg.graph.facts import UnionFacts, value
+from kg.graph.iris import Minter
+from kg.graph.void import LineCounter
+from kg.people.hook import start_people
+from kg.people.links import people_graph, refresh
+from kg.people.snapshot import read_snapshot, snapshot_of
+from kg.view import draw
+
+
+@pytest.fixture()
+def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
+    """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    return [Path(shutil.copyfile(path, folder / path.name))
+            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))]
+
+
+def build(files: list[Path], out: Path) -> list[str]:
+    """``kg.build`` into ``out``, its store released; the notes."""
+    result = kg.build(files, out)
+    assert result.store is not None
+    result.store.close()
+    notes = result.notes
+    del result
+    gc.collect()
+    return notes
+
+
+def facts_of(out: Path) -> UnionFacts:
+    """The facts of the union lines kept in ``out`` (what the last run streamed)."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        kept = union.current(graph, out)
+    finally:
+        graph.close()
+    assert kept is not None
+    facts = UnionFacts()
+    counter = LineCounter(Minter(), facts)
+    with open(kept, encoding="utf-8", newline="\n") as handle:
+        for line in handle:
+            counter.add(line)
+    return facts.finish()
+
+
+def people_quads(out: Path) -> list[str]:
+    graph = Workspace(out).open(read_only=True)
+    try:
+        target = people_graph(graph.base)
+        return sorted(str(q) for q in graph.store.quads_for_pattern(None, None, None, target))
+    finally:
+        graph.close()
+
+
+def assert_same_as_the_store(out: Path, tmp_path: Path) -> None:
+    """The people graph and graph.html the run wrote from its facts equal those
+    written from the store."""
+    from_facts = people_quads(out)
+    page = (out / "graph.html").read_bytes()
+    graph = Workspace(out).open()
+    try:
+        snap, stored = snapshot_of(facts_of(out)), read_snapshot(graph.store)
+        for name in ("names", "tasks", "owners", "account_names", "paper_ids"):
+            assert getattr(snap, name) == getattr(stored, name), name
+        # Listings are keyed by entry here, by day graph in the store: same lists.
+        assert sorted((paper, sorted(slots.items())) for (_, paper), slots
+                      in snap.listings.items()) == \
+            sorted((paper, sorted(slots.items())) for (_, paper), slots
+                   in stored.listings.items())
+        refresh(graph, start_people(None, [], graph))  # from the store this time
+        drawn = tmp_path / "from-store.html"
+        draw.write_view_html(graph, drawn)
+    finally:
+        graph.close()
+    assert people_quads(out) == from_facts
+    assert drawn.read_bytes() == page
+    assert from_facts  # links were compared, not two empty graphs
+
+
+def test_a_build_reads_people_and_page_from_its_union_lines(
+        days: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert any("overview" in note for note in build(days, out))
+    assert_same_as_the_store(out, tmp_path)
+
+
+def test_adds_read_them_from_the_merged_lines(days: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    held = days[-1].rename(tmp_path / days[-1].name)
+    build(days[:-1], out)
+    add_to_output([held], out)  # a new day
+    assert_same_as_the_store(out, tmp_path)
+    # A corrected day: one row dropped, one summary changed.
+    text = days[3].read_text(encoding="utf-8").splitlines(keepends=True)
+    days[3].write_text("".join(text[:-1]), encoding="utf-8")
+    add_to_output([days[3]], out)
+    assert_same_as_the_store(out, tmp_path)
+
+
+def test_an_unchanged_add_reads_the_store(days: list[Path], tmp_path: Path) -> None:
+    """Nothing loaded, no lines streamed: the facts are incomplete and unused."""
+    out = tmp_path / "out"
+    build(days[:5], out)
+    add_to_output(days[:5], out)
+    assert_same_as_the_store(out, tmp_path)
+
+
+def test_values_are_what_the_store_reads() -> None:
+    terms = [ox.NamedNode("https://w3id.org/paperkg/person/mette-thun%C3%B8"),
+             ox.Literal('Say "hi"\\ \n\tnow'), ox.Literal("Benoît"),
+             ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+             ox.Literal("chat", language="fr"), ox.Literal("")]
+    assert [value(str(term)) for term in terms] == [term.value for term in terms]
