@@ -148,3 +148,43 @@ def test_a_read_only_open_retries_while_a_writer_compacts(tmp_path: Path,
     with pytest.raises(StoreError, match="cannot open the store"):
         GraphStore(tmp_path / "not-a-store", read_only=True)
     assert len(calls) == 1  # no store there: no retries
+
+
+def test_replace_graph_writes_only_the_difference(days: Path, tmp_path: Path) -> None:
+    """The people graph is replaced on every add: what stays is not rewritten, what
+    went is gone, the rest of the store is untouched (one transaction)."""
+    import pyoxigraph as ox
+
+    out = tmp_path / "out"
+    kg.build([days], out, html=False).store.close()  # type: ignore[union-attr]
+    graph = Workspace(out).open()
+    try:
+        target = ox.NamedNode(graph.base + "graph/test")
+        word = ox.NamedNode("x:word")
+        quads = [ox.Quad(ox.NamedNode(f"x:{i}"), word, ox.Literal(f'say "{i}"\n'), target)
+                 for i in range(5)]
+        size = len(graph.store)
+        graph.replace_graph(target, quads[:3])
+        assert len(graph.store) == size + 3
+        writes: list[str] = []
+        real = graph.store
+
+        class Spy:
+            def quads_for_pattern(self, *args: object) -> object:
+                return real.quads_for_pattern(*args)  # type: ignore[arg-type]
+
+            def update(self, request: str) -> None:
+                writes.append(request)
+                real.update(request)
+
+        graph.store = Spy()  # type: ignore[assignment]
+        graph.replace_graph(target, quads[:3])
+        assert writes == []  # nothing differs: nothing written
+        graph.replace_graph(target, quads[1:5])
+        graph.store = real
+        assert len(writes) == 1 and writes[0].count("DELETE DATA") == 1
+        assert sorted(map(str, real.quads_for_pattern(None, None, None, target))) == \
+            sorted(map(str, quads[1:5]))
+        assert len(real) == size + 4
+    finally:
+        graph.close()

@@ -298,6 +298,20 @@ class GraphStore:
                              for t in described)])
         self._void = described
 
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        """Make the named ``graph`` hold exactly ``quads`` (all in ``graph``), in one
+        transaction that writes only what differs: a graph rebuilt by every add (the
+        people links) mostly stays as it was."""
+        new = set(quads)
+        old = set(self.store.quads_for_pattern(None, None, None, graph))
+        request = "".join(f"{verb} DATA {{ GRAPH {graph} {{\n"
+                          + "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                                    for q in sorted(part, key=str)) + "} } ;\n"
+                          for verb, part in (("DELETE", old - new), ("INSERT", new - old))
+                          if part)
+        if request:
+            self.store.update(request.rstrip().rstrip(";"))
+
     def has_void(self) -> bool:
         return self.store.contains_named_graph(self.minter.void_graph)
 

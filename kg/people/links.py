@@ -142,13 +142,15 @@ def _account_links(snap: Snapshot, split: set[str]) -> Iterator[IdentityLink]:
     """A person and a GitHub/HF account: the account owns an artefact of one of the
     person's papers and its name matches one of the person's name keys."""
     for person in sorted(snap.names):
-        keys: dict[str, str] = {}
-        for name in snap.names[person]:
-            keys.update({k: r for k, r in nm.name_keys(name).items() if k not in keys})
         owned: dict[str, list[str]] = {}
         for paper in sorted(snap.papers_of.get(person, ())):
             for account in sorted(snap.owners.get(paper, ())):
                 owned.setdefault(account, []).append(paper)
+        if not owned:  # most people: no name keys to compute
+            continue
+        keys: dict[str, str] = {}
+        for name in snap.names[person]:
+            keys.update({k: r for k, r in nm.name_keys(name).items() if k not in keys})
         for account, papers in owned.items():
             rule = keys.get(nm.compact(snap.account_names.get(account, "")))
             if rule is None:
@@ -201,9 +203,7 @@ def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None
     snap = read_snapshot(graph.store) if snap is None else snap
     report = compute_links(snap, curation, graph)
     target = people_graph(graph.base)
-    if graph.store.contains_named_graph(target):
-        graph.store.remove_graph(target)
-    graph.store.extend(list(link_quads(report.links, target, graph.base, curation)))
+    graph.replace_graph(target, link_quads(report.links, target, graph.base, curation))
     return report
 
 

@@ -16,6 +16,7 @@ other; the rule that matched is part of the evidence.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -29,8 +30,10 @@ INITIALS = "initial-surname"
 FULL_RULES = frozenset({COMPACT, SWAPPED})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Accents and case folded (``Benoît`` → ``benoit``)."""
+    """Accents and case folded (``Benoît`` → ``benoit``); a name is folded several times
+    a run (keys, co-author keys, evidence), hence the cache."""
     if text.isascii():  # most names: nothing to decompose, and 10x cheaper
         return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
