@@ -27,8 +27,8 @@ def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path)
     kept = [n for n in names if n.startswith(".union-")]  # for kg add (kg.engine.union)
     assert len(kept) == 1
     assert [n for n in names if n not in kept] == [
-        "generation", "graph.html", "graph.nt", "graph.ttl", "search.sqlite", "store",
-        "warnings.log"]
+        ".graph-ttl.json", "generation", "graph.html", "graph.nt", "graph.ttl",
+        "search.sqlite", "store", "warnings.log"]  # the record: kg.engine.splice
     assert {p.name for p in result.written} >= {"graph.ttl", "graph.nt", "graph.html"}
     summary = result.summary()
     assert (summary["files"], summary["days"], summary["papers"]) == (2, 2, 8)

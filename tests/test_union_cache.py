@@ -128,16 +128,17 @@ KILLS = {
     "after the store transaction": "union.update",
     "while writing the union lines": "union.LineCounter.add",
     "before the VoID is stored": "GraphStore.store_void",
-    "before graph.ttl is written": "add_mod.write_outputs",
+    "before graph.ttl is written": "add_mod._write_exports",
+    "after graph.ttl is spliced, before its record": "splice.record",
 }
 SCRIPT = """
 import os, signal, sys
 import kg.engine.add as add_mod
-from kg.engine import union
+from kg.engine import splice, union
 from kg.graph.store import GraphStore
 owner, _, name = {target!r}.rpartition(".")
 owner = {{"union": union, "add_mod": add_mod, "GraphStore": GraphStore,
-          "union.LineCounter": union.LineCounter}}[owner]
+          "union.LineCounter": union.LineCounter, "splice": splice}}[owner]
 real = getattr(owner, name)
 calls = []
 def kill(*args, **kwargs):

@@ -17,6 +17,7 @@ import kg
 from kg.engine import union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
+from kg.graph import facts as facts_module
 from kg.graph.facts import UnionFacts, value
 from kg.graph.iris import Minter
 from kg.graph.void import LineCounter
@@ -121,6 +122,22 @@ def test_an_unchanged_add_reads_the_store(days: list[Path], tmp_path: Path) -> N
     out = tmp_path / "out"
     build(days[:5], out)
     add_to_output(days[:5], out)
+    assert_same_as_the_store(out, tmp_path)
+
+
+def test_a_graph_too_big_for_the_facts_reads_the_store(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the limit the facts are dropped (bounded memory) and nothing reads them."""
+    monkeypatch.setattr(facts_module, "LIMIT", 5_000)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("overflowed facts were read")
+
+    monkeypatch.setattr("kg.people.hook.snapshot_of", refuse)
+    monkeypatch.setattr("kg.view.projection.fact_kinds", refuse)
+    out = tmp_path / "out"
+    assert any("overview" in note for note in build(days, out))
+    monkeypatch.undo()
     assert_same_as_the_store(out, tmp_path)
 
 

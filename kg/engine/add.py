@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.engine import union
+from kg.engine import splice, union
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
+from kg.export.formats import by_name
 from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore, Ingested, UnionChange
 from kg.people.curation import Curation
@@ -175,6 +176,8 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     The union's sorted lines kept in the folder (:mod:`kg.engine.union`) are
     merged with what the add changed, so graph.ttl and the VoID counts need no
     sort of the whole union; without a matching file the store's union is sorted.
+    graph.ttl itself is the previous one with the changed subjects' blocks
+    replaced (:mod:`kg.engine.splice`) when that file is the one recorded.
     """
     workspace = Workspace(output)
     graph = workspace.open()
@@ -197,9 +200,27 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         if export:
             from kg.view.draw import write_view_html
 
-            result.written = write_outputs(graph, workspace.directory, formats, union=lines)
+            result.written = _write_exports(graph, workspace, formats, lines, generation,
+                                            change)
             result.notes = write_view_html(graph, workspace.page_path, facts=facts)
             result.written.append(workspace.page_path)
     finally:
         graph.close()
     return result
+
+
+def _write_exports(graph: GraphStore, workspace: Workspace, formats: Sequence[str],
+                   lines: Path, previous: str | None, change: UnionChange) -> list[Path]:
+    """Write the add's files: graph.ttl spliced where it can be, the rest whole."""
+    for name in formats:
+        by_name(name)  # an unknown name fails before any file is written
+    written = []
+    for name in dict.fromkeys(formats):
+        if name == "turtle" and splice.rewrite(graph, workspace.directory, previous,
+                                               change.touched):
+            written.append(workspace.graph_path)
+        else:
+            written.extend(write_outputs(graph, workspace.directory, [name], union=lines))
+    if "turtle" in formats:
+        splice.record(workspace.directory, graph.union_token(), graph.base, graph.void())
+    return written

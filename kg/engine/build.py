@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.engine import splice
 from kg.engine.loader import BatchLoader
 from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
@@ -145,6 +146,9 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
         loading.store_void(description)  # the store holds what graph.ttl holds
         if fresh is not None and out is not None:
             keep_union(loading, union, out)  # for the next kg add (kg.engine.union)
+    if out is not None and "turtle" in formats:  # for the next kg add (kg.engine.splice)
+        token = loading.union_token() if loading is not None and fresh is not None else None
+        splice.record(out, token, base, description)
     if loading is None or fresh is None:
         return loading, description, written
     assert isinstance(target, Workspace)

@@ -12,6 +12,8 @@ Layout of ``output/`` (or ``-o DIR``)::
     search.sqlite  the full-text index of the pages' search (:mod:`kg.web.search`)
     .union-*.nt    the sorted union lines of the last build or add, which the next
                    ``kg add`` merges instead of re-sorting the store (:mod:`kg.engine.union`)
+    .graph-ttl.json  what the last graph.ttl written with the store is (generation,
+                   SHA-256, sections), so the next ``kg add`` splices it (:mod:`kg.engine.splice`)
 
 ``kg build`` builds a new store beside the old one and swaps it in only when it is
 complete, so a killed build leaves the previous store and files as they were.

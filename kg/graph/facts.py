@@ -9,7 +9,7 @@ every union line through Python once, to count the VoID. Collecting the lines of
 few predicates on that pass is nearly free.
 
 Terms stay N-Triples text until a reader asks for values (:func:`value`), so
-collecting costs one dictionary lookup per line, on the split the VoID count makes.
+collecting costs a set lookup per line, on the split the VoID count makes.
 """
 
 from __future__ import annotations
@@ -17,29 +17,56 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
-from kg.graph.kinds import EDGE_KINDS
+from kg.graph.kinds import EDGE_KINDS, KINDS
 
 #: The predicates whose lines are kept: entity edges, types, and what people need.
 PREDICATES: frozenset[ox.NamedNode] = frozenset({
     *(edge.predicate for edge in EDGE_KINDS), v.TYPE, v.NAME, v.IDENTIFIER,
     v.ACCOUNT_NAME, v.ABOUT, v.QUALIFIED_ATTRIBUTION, v.AGENT, v.AUTHOR_POSITION})
+#: Lines kept at most (~100 bytes each with shared strings; 10k papers keep ~350k).
+#: A bigger graph stops collecting and its readers use the store, so the facts never
+#: cost a large build more memory than reading the store would.
+LIMIT = 1_000_000
+_TYPE = str(v.TYPE)
+#: Type lines kept: those of drawn kinds (authorships and entries are not needed).
+_KIND_CLASSES = frozenset(str(kind.cls) for kind in KINDS)
 
 
 class UnionFacts:
     """(subject, object) N-Triples terms of every union line with a kept predicate,
     filled by :class:`kg.graph.void.LineCounter` as it counts the lines.
 
-    ``complete`` is true once the whole union has been fed (see :meth:`finish`):
-    readers use the facts only then, and read the store otherwise.
+    ``complete`` is true once the whole union has been fed (see :meth:`finish`)
+    within :data:`LIMIT`: readers use the facts only then, and read the store
+    otherwise. Equal terms share one string.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int | None = None) -> None:
         self.pairs: dict[str, list[tuple[str, str]]] = {str(p): [] for p in PREDICATES}
         self.complete = False
+        self.overflowed = False
+        self._room = LIMIT if limit is None else limit
+        self._strings: dict[str, str] = {}
+
+    def keep(self, subject: str, predicate: str, obj: str) -> None:
+        """Keep one line of a kept predicate (its terms as N-Triples text)."""
+        if predicate == _TYPE and obj not in _KIND_CLASSES:
+            return
+        if self._room == 0:
+            if not self.overflowed:  # too big to hold: let the readers use the store
+                self.overflowed = True
+                self.pairs = {name: [] for name in self.pairs}
+                self._strings = {}
+            return
+        self._room -= 1
+        strings = self._strings
+        self.pairs[predicate].append((strings.setdefault(subject, subject),
+                                      strings.setdefault(obj, obj)))
 
     def finish(self) -> UnionFacts:
-        """Mark the facts as holding the whole union."""
-        self.complete = True
+        """Mark the facts as holding the whole union (unless they overflowed)."""
+        self.complete = not self.overflowed
+        self._strings = {}
         return self
 
     def of(self, predicate: ox.NamedNode) -> list[tuple[str, str]]:

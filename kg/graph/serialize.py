@@ -45,16 +45,17 @@ def write_triples(triples: Iterable[ox.Triple], output: BinaryIO, format: ox.Rdf
         write_turtle(triples, output, base)
     else:
         plain = format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
-        ox.serialize(triples, output, format, prefixes=None if plain else _prefixes(base))
+        ox.serialize(triples, output, format, prefixes=None if plain else turtle_prefixes(base))
 
 
-def _prefixes(base: str) -> dict[str, str]:
+def turtle_prefixes(base: str) -> dict[str, str]:
+    """The prefixes every Turtle file of the graph declares."""
     return {**v.all_prefixes(base), "owl": v.NAMESPACES["owl"]}
 
 
 def write_turtle(triples: Iterable[ox.Triple], output: BinaryIO, base: str) -> None:
     """Write Turtle with the project's prefixes and no ``\\%`` escapes in prefixed names."""
-    prefixes = _prefixes(base)
+    prefixes = turtle_prefixes(base)
     writer = _FullIris(output, prefixes)
     ox.serialize(triples, cast(BinaryIO, writer), ox.RdfFormat.TURTLE, prefixes=prefixes)
     writer.close()

@@ -8,7 +8,7 @@ no store at all), and rewritten after every load so it never goes stale.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -136,7 +136,9 @@ class LineCounter:
 
     def __init__(self, minter: Minter, facts: UnionFacts | None = None) -> None:
         self.minter = minter
-        self.kept = facts.pairs if facts is not None else {}
+        self.kept = frozenset(facts.pairs) if facts is not None else frozenset()
+        self.keep: Callable[[str, str, str], None] = \
+            facts.keep if facts is not None else _ignore
         self.properties: dict[str, int] = {}
         self.classes: dict[str, int] = {}
         self.objects: set[str | bytes] = set()
@@ -156,9 +158,8 @@ class LineCounter:
             self.entities += subject.startswith(self._base)
         properties = self.properties
         properties[predicate] = properties.get(predicate, 0) + 1
-        kept = self.kept.get(predicate)
-        if kept is not None:
-            kept.append((subject, obj))
+        if predicate in self.kept:
+            self.keep(subject, predicate, obj)
         if predicate == _TYPE:
             self.classes[obj] = self.classes.get(obj, 0) + 1
         elif predicate == _DERIVED:
@@ -173,6 +174,10 @@ class LineCounter:
             {_term(c): n for c, n in self.classes.items()},
             Distinct(self.subjects, len(self.objects), self.entities),
             sorted((_term(s) for s in self.sources), key=str)))
+
+
+def _ignore(subject: str, predicate: str, obj: str) -> None:
+    """No facts to keep."""
 
 
 _TYPE = str(v.TYPE)
