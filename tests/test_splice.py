@@ -73,8 +73,9 @@ def test_a_new_day_and_a_corrected_one_are_spliced(
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "full2" / "graph.ttl").read_bytes()
 
 
-@pytest.mark.parametrize("damage", ["edited graph.ttl", "record of another generation",
-                                    "no record", "unreadable record"])
+@pytest.mark.parametrize("damage", ["edited graph.ttl", "empty graph.ttl",
+                                    "record of another generation", "no record",
+                                    "unreadable record"])
 def test_a_previous_file_that_is_not_the_recorded_one_is_written_whole(
         damage: str, days: list[Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -85,6 +86,8 @@ def test_a_previous_file_that_is_not_the_recorded_one_is_written_whole(
         text = (out / "graph.ttl").read_text(encoding="utf-8")
         (out / "graph.ttl").write_text(text.replace("fabio:Preprint", "fabio:Thesis", 1),
                                        encoding="utf-8")
+    elif damage == "empty graph.ttl":
+        (out / "graph.ttl").write_bytes(b"")
     elif damage == "record of another generation":
         layout = json.loads(record.read_text(encoding="utf-8"))
         record.write_text(json.dumps({**layout, "token": "elsewhere"}), encoding="utf-8")

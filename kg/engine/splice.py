@@ -25,9 +25,11 @@ import bisect
 import hashlib
 import io
 import json
+import mmap
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -47,9 +49,10 @@ _ESCAPE = re.compile(r"\\(.)")
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """What a written graph.ttl is: its union generation, SHA-256 and sections."""
+    """What a written graph.ttl is: its union generation, size, SHA-256 and sections."""
 
     token: str
+    size: int
     sha256: str
     data_start: int
     void_start: int
@@ -60,15 +63,15 @@ def record(directory: str | os.PathLike[str], token: str | None, base: str,
     """Record the graph.ttl just written in ``directory`` for union generation ``token``."""
     path = Path(directory) / RECORD
     ttl = Path(directory) / "graph.ttl"
-    if token is None or not ttl.is_file():
+    if token is None or not ttl.is_file() or ttl.stat().st_size == 0:
         path.unlink(missing_ok=True)
         return
-    data = ttl.read_bytes()
-    header = ontology_header(Minter(base).dataset)
-    head = _body(header, base)
-    data_start = data.index(head) + len(head)
-    void_start = len(data) - len(_void_body(description, base))
-    layout = Layout(token, hashlib.sha256(data).hexdigest(), data_start, void_start)
+    head = _body(ontology_header(Minter(base).dataset), base)
+    with _mapped(ttl) as data:
+        data_start = data.find(head) + len(head)
+        void_start = len(data) - len(_void_body(description, base))
+        layout = Layout(token, len(data), hashlib.sha256(data).hexdigest(), data_start,
+                        void_start)
     write_atomic(path, json.dumps(asdict(layout), sort_keys=True) + "\n")
 
 
@@ -82,33 +85,46 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
     """
     ttl = Path(directory) / "graph.ttl"
     layout = _layout(Path(directory) / RECORD)
-    if previous is None or layout is None or layout.token != previous or not ttl.is_file():
+    if previous is None or layout is None or layout.token != previous or not ttl.is_file() \
+            or ttl.stat().st_size != layout.size:
         return False
-    old = ttl.read_bytes()
-    if hashlib.sha256(old).hexdigest() != layout.sha256:
-        return False
+    with _mapped(ttl) as old:
+        if hashlib.sha256(old).hexdigest() != layout.sha256:
+            return False
+        _splice(graph, old, layout, touched, ttl)
+    return True
+
+
+def _splice(graph: GraphStore, old: mmap.mmap, layout: Layout, touched: Iterable[str],
+            ttl: Path) -> None:
     subjects = sorted({line[:line.index(">") + 1] for line in touched if line.startswith("<")})
     blocks = _blocks(graph, subjects)
     starts = [layout.data_start] + [m.end() for m in _BLOCK.finditer(
         old, layout.data_start, layout.void_start - 1)]
     if starts[-1] == layout.void_start:  # no data block at all
         starts.pop()
-    prefixes = turtle_prefixes(graph.base)
-    keys = _Keys(old, prefixes)
-    with atomic_writer(ttl) as out:
+    keys = _Keys(old, turtle_prefixes(graph.base))
+    with memoryview(old) as copy, atomic_writer(ttl) as out:
         cursor = layout.data_start
-        out.write(old[:cursor])
+        out.write(copy[:cursor])
         for subject in subjects:
             index = bisect.bisect_left(starts, subject, key=keys.at)
             found = index < len(starts) and keys.at(starts[index]) == subject
             start = starts[index] if index < len(starts) else layout.void_start
-            out.write(old[cursor:start])
+            out.write(copy[cursor:start])
             out.write(blocks.get(subject, b""))
             cursor = (starts[index + 1] if index + 1 < len(starts) else layout.void_start) \
                 if found else start
-        out.write(old[cursor:layout.void_start])
+        out.write(copy[cursor:layout.void_start])
         out.write(_void_body(graph.void(), graph.base))
-    return True
+
+
+@contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap]:
+    """The file's bytes, mapped rather than read (graph.ttl of 100k papers: ~300 MB)."""
+    with open(path, "rb") as handle, \
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        yield data
 
 
 def _layout(path: Path) -> Layout | None:
@@ -159,12 +175,12 @@ def _body(triples: Iterable[ox.Triple], base: str) -> bytes:
 class _Keys:
     """The N-Triples subject term of the block starting at an offset of graph.ttl."""
 
-    def __init__(self, data: bytes, prefixes: dict[str, str]) -> None:
+    def __init__(self, data: mmap.mmap | bytes, prefixes: dict[str, str]) -> None:
         self.data = data
         self.prefixes = prefixes
 
     def at(self, start: int) -> str:
-        token = self.data[start:self.data.index(b" ", start)].decode("utf-8")
+        token = self.data[start:self.data.find(b" ", start)].decode("utf-8")
         if token.startswith("<"):
             return token
         prefix, local = token.split(":", 1)
