@@ -9,6 +9,7 @@ import pytest
 import kg
 from kg.engine.status import status
 from kg.engine.workspace import Workspace
+from tests.cli import run_kg
 
 
 def test_in_memory_build_writes_nothing(examples_dir: Path, tmp_path: Path,
@@ -73,3 +74,13 @@ def test_custom_base(examples_dir: Path) -> None:
     assert result.store is not None
     assert b"<https://example.org/kg/paper/2502.19587>" in result.store.serialize(
         format=kg.graph.store.ox.RdfFormat.N_TRIPLES)
+
+
+def test_a_build_leaves_no_log_for_readers_to_replay(examples_dir: Path, tmp_path: Path) -> None:
+    """kg build flushes its store: every read-only open (kg query, kg serve) would
+    otherwise replay the build's last writes from RocksDB's log (100k papers: 30 s and
+    1.9 GB per open)."""
+    run_kg("build", "-q", str(examples_dir), "-o", str(tmp_path), ok=True)
+    logs = sorted((tmp_path / "store").glob("*.log"))
+    assert logs, "no RocksDB log in the store"
+    assert logs[-1].stat().st_size == 0
