@@ -146,8 +146,11 @@ def test_turtle_file_to_virtuoso_and_replace(virtuoso: Virtuoso, store: ox.Store
 @pytest.mark.server
 def test_chunked_upload_that_virtuoso_drops_fails_loudly(virtuoso: Virtuoso,
                                                         store: ox.Store) -> None:
-    """Virtuoso answers 201 to a chunked body and keeps nothing: the count catches it."""
-    with pytest.raises(PushError, match="did not keep the upload"):
+    """Virtuoso answers 201 to a chunked body and keeps nothing: the count catches it.
+
+    Sometimes Virtuoso answers before it has read the body and closes the connection
+    (seen once in a clean-clone CI run): that is the other loud failure push gives."""
+    with pytest.raises(PushError, match=r"did not keep the upload|broke during the upload"):
         push(store, virtuoso.gsp_url, graph=GRAPH + "/chunked", chunked=True)
     assert virtuoso.count(GRAPH + "/chunked") == 0
 

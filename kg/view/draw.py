@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
+
+if TYPE_CHECKING:  # networkx costs every command ~0.15 s to import; only drawing needs it
+    import networkx as nx
 
 #: Node budget of a page: the one-year graph (~15k nodes) still draws in seconds.
 DEFAULT_MAX_NODES = 15_000
