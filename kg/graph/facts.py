@@ -3,7 +3,7 @@ the sorted union lines a build or an add streams anyway.
 
 Why: reading them back from the on-disk store after every ``kg build`` and ``kg add``
 (node kinds, entity edges, names, author slots, tasks, owners) cost more than the
-add itself (10k papers: ~1.6 s for the people's snapshot, ~1 s for the page's kinds
+add itself (10k papers: ~2.4 s for the people's snapshot, ~1 s for the page's kinds
 and edges), while :mod:`kg.engine.build` and :mod:`kg.engine.union` already pass
 every union line through Python once, to count the VoID. Collecting the lines of a
 few predicates on that pass is nearly free.
