@@ -20,9 +20,9 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.graph import facts as union_facts
 from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts
+from kg.graph.facts import value as term_value
 from kg.graph.kinds import BY_CLASS, EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS, TASK
 from kg.graph.store import GraphStore
 
@@ -95,8 +95,8 @@ def node_kinds(graph: GraphStore, *, days: bool = False) -> dict[str, str]:
 def fact_kinds(facts: UnionFacts) -> dict[str, str]:
     """:func:`node_kinds` (no days) from a build's or add's union lines (:mod:`kg.graph.facts`)."""
     classes = {str(kind.cls) for kind in KINDS if kind.name != "day"}
-    value = union_facts.value
-    return _first_kinds((value(s), value(o)) for s, o in facts.of(v.TYPE) if o in classes)
+    return _first_kinds((term_value(s), term_value(o)) for s, o in facts.of(v.TYPE)
+                        if o in classes)
 
 
 def _first_kinds(typed: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -128,10 +128,9 @@ def entity_pairs(graph: GraphStore) -> Iterator[tuple[str, str]]:
 
 def fact_pairs(facts: UnionFacts) -> Iterator[tuple[str, str]]:
     """:func:`entity_pairs` from a build's or add's union lines (:mod:`kg.graph.facts`)."""
-    value = union_facts.value
     for edge in EDGE_KINDS:
         for source, target in facts.of(edge.predicate):
-            yield value(source), value(target)
+            yield term_value(source), term_value(target)
 
 
 def all_days(graph: GraphStore) -> tuple[str, ...]:

@@ -1,9 +1,10 @@
 """Ranked text search over titles, names, tasks and summaries (SQLite FTS5).
 
 Oxigraph has no full-text index, so one is kept beside the store as
-``search.sqlite`` in the output folder; ``kg build`` and ``kg add`` rewrite it
-(:func:`update_index`).  A graph served without that file (e.g. a ``graph.ttl``)
-gets an in-memory index built on the first search.
+``search.sqlite`` in the output folder; ``kg build`` writes it and ``kg add``
+updates the documents of the nodes it touched (:func:`update_index`). A graph
+served without that file (e.g. a ``graph.ttl``) gets an in-memory index built on
+the first search.
 
 Ranking: a label equal to the query (case ignored) first, then labels starting
 with it, then FTS5's BM25 order; ties by label, so results are deterministic.
