@@ -97,3 +97,15 @@ def test_a_new_day_looks_nothing_up(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(GraphStore, "listed_authors", refuse)
     result = add_to_output([later], out, export=False)
     assert warnings_of(result.parsed.diagnostics) == []
+
+
+def test_two_spellings_of_one_person_node_are_no_conflict(tmp_path: Path) -> None:
+    """Compared as the union holds them: case differences map to one person node."""
+    a = digest(tmp_path / "a" / "papers-2025-02-27.md", FIRST)
+    b = digest(tmp_path / "b" / "papers-2025-02-27.md", FIRST.upper())
+    result = kg.build([a, b])
+    assert warnings_of(result.parsed.diagnostics) == []
+    assert result.store is not None
+    rows = result.store.store.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?a prov:agent ?p }",
+                                    prefixes={"prov": "http://www.w3.org/ns/prov#"})
+    assert int(next(iter(rows))["n"].value) == 4  # type: ignore[index,union-attr]

@@ -21,13 +21,12 @@ from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
 from kg.export.formats import by_name
 from kg.graph.facts import UnionFacts
+from kg.graph.listings import conflicting_listings, stored_conflicts
 from kg.graph.store import GraphStore, Ingested, UnionChange
 from kg.people.curation import Curation
 from kg.people.hook import refresh_people, start_people
-from kg.read.listings import disagreement, listing_key
 from kg.read.parse import ParseResult, parse_documents
 from kg.read.sources import Document, expand_inputs, read_document
-from kg.records import Diagnostic, Digest
 from kg.support.progress import Progress
 
 Inputs = Iterable[str | os.PathLike[str]]
@@ -132,34 +131,19 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
     report = Progress(len(documents), enabled=progress) if progress is not False else None
     result.parsed = parse_documents(documents, report)
     replaced = {*replacing, *(d.key for d in documents)}
+    # Only days another stored file has can disagree with it: a new day looks nothing up.
     elsewhere = {item.day for key, items in known.items() if key not in replaced
                  for item in items}
-    result.parsed.diagnostics.extend(_stored_disagreements(
-        graph, [d for d in result.parsed.digests if d.day in elsewhere], replaced))
+    result.parsed.diagnostics.extend([
+        *conflicting_listings(result.parsed.digests, graph.minter),
+        *stored_conflicts(graph, [d for d in result.parsed.digests if d.day in elsewhere],
+                          replaced)])
     _count_days(result, known)
-    if documents or replacing:
-        graph.load(result.parsed.digests, replacing=[*replacing, *(d.key for d in documents)],
-                   change=union_change)
+    if replaced:
+        graph.load(result.parsed.digests, replacing=sorted(replaced), change=union_change)
     elif not graph.has_void():
         graph.refresh_void()  # an earlier add was killed between its two transactions
     return result, curation
-
-
-def _stored_disagreements(graph: GraphStore, digests: list[Digest],
-                          replaced: set[str]) -> list[Diagnostic]:
-    """Warnings for rows whose paper another stored file lists that day with other
-    authors (:mod:`kg.read.listings`; the files of this add are compared by the parse).
-    Only ``digests`` of days that another stored file has are looked up."""
-    found = []
-    for digest in digests:
-        for entry in digest.entries:
-            paper = graph.minter.paper_key(entry.arxiv_id, entry.title)
-            for source, authors in sorted(graph.listed_authors(digest.day, paper).items()):
-                if source not in replaced and authors != entry.authors:
-                    found.append(Diagnostic(digest.source.name, entry.line, disagreement(
-                        listing_key(digest.day, entry.arxiv_id, entry.title), source)))
-                    break
-    return found
 
 
 def _moved_from(document: Document, known: dict[str, list[Ingested]]) -> str | None:

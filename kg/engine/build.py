@@ -36,6 +36,7 @@ from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts
 from kg.graph.iris import Minter
 from kg.graph.lines import TYPE, read_triples, sorted_unique
+from kg.graph.listings import conflicting_listings
 from kg.graph.mapping import digest_spo
 from kg.graph.spellings import fold_lines
 from kg.graph.store import GraphStore, triple_key
@@ -64,10 +65,11 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     ``people`` is the curation file of :mod:`kg.people` (default: ``people.csv``
     in an input folder).
     """
-    Minter(base)  # reject a bad base before reading anything
+    minter = Minter(base)  # rejects a bad base before anything is read
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names)
     parsed = parse_inputs(names, progress=progress)
+    parsed.diagnostics.extend(conflicting_listings(parsed.digests, minter))
     facts = UnionFacts()
     if output is None:
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:

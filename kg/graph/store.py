@@ -63,10 +63,9 @@ SELECT ?g ?name ?sha ?date (COUNT(DISTINCT ?entry) AS ?entries) WHERE { GRAPH ?g
   OPTIONAL { ?entry schema:isPartOf ?day } } }
 GROUP BY ?g ?name ?sha ?date ORDER BY ?g
 """
-# One listing's author names in each day graph that has it (GraphStore.listed_authors).
-_LISTED = f"""SELECT ?g ?pos ?name WHERE {{ GRAPH ?g {{
-  ENTRY {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos .
-  ?p {v.NAME} ?name }} }}"""
+# One listing's authors in each day graph that has it (GraphStore.listed_authors).
+_LISTED = f"""SELECT ?g ?pos ?p WHERE {{ GRAPH ?g {{
+  ENTRY {v.QUALIFIED_ATTRIBUTION} ?a . ?a {v.AGENT} ?p ; {v.AUTHOR_POSITION} ?pos }} }}"""
 # Store settings live in a graph of their own, outside the union.
 _SETTINGS = ox.NamedNode("urn:paperkg:settings")
 # The union's generation: a fresh token with every change of the union, written in the
@@ -360,8 +359,8 @@ class GraphStore:
                 yield graph
 
     def listed_authors(self, day: str, paper_key: str) -> dict[str, tuple[str, ...]]:
-        """Source key -> the author names, in order, that each source's listing of the
-        paper on that day gives (read from the day graphs)."""
+        """Source key -> the authors (person IRIs), in order, that each source's listing
+        of the paper on that day gives (read from the day graphs)."""
         entry = self.minter.entry(day, paper_key)
         slots: dict[str, dict[int, str]] = {}
         rows = self.store.query(_LISTED.replace("ENTRY", str(entry)))
@@ -369,7 +368,7 @@ class GraphStore:
         for row in rows:
             found = self.minter.graph_source(row["g"].value)
             if found is not None:
-                slots.setdefault(found[0], {})[int(row["pos"].value)] = row["name"].value
+                slots.setdefault(found[0], {})[int(row["pos"].value)] = row["p"].value
         return {key: tuple(names[position] for position in sorted(names))
                 for key, names in slots.items()}
 

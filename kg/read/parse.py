@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.read.jsonrecords import read_json
-from kg.read.listings import conflicting_listings
 from kg.read.markdown import read_markdown
 from kg.read.sources import Document, decode, expand_inputs, read_document
 from kg.records import Diagnostic, Digest, Source
@@ -62,7 +61,6 @@ def parse_documents(documents: Iterable[Document],
             progress.advance(sum(len(d.entries) for d in digests))
     if progress is not None:
         progress.close()
-    result.diagnostics.extend(conflicting_listings(result.digests))
     return result
 
 
