@@ -1,13 +1,16 @@
-"""The union lines ``kg build`` keeps for ``kg add`` (kg.engine.union).
+"""What ``kg build`` keeps in the output folder for ``kg add`` (kg.engine.union).
 
-An add merges the kept sorted lines with what its load changed instead of sorting
-the whole union again; graph.ttl must stay byte-identical to a rebuild whether the
-kept file is current, missing, stale (another generation of the store) or left by
-an add killed at any step.
+An add moves the kept VoID counts and union facts by what its load changed, with
+no pass over the union; without them it merges the kept sorted lines with the
+change, and without those it sorts the store's union. graph.ttl, the stored VoID
+description and the facts must equal a rebuild's whichever way the add went,
+whether the kept files are current, missing, damaged, stale (another generation
+of the store) or left by an add killed at any step.
 """
 
 from __future__ import annotations
 
+import marshal
 import shutil
 import subprocess
 import sys
@@ -20,6 +23,7 @@ import kg
 from kg.engine import union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
+from kg.graph.facts import UnionFacts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +48,23 @@ def kept(out: Path) -> list[Path]:
     return sorted(out.glob(".union-*.nt"))
 
 
+def kept_facts(out: Path) -> dict[str, list[tuple[str, str]]]:
+    """The pairs of the one facts file in ``out``."""
+    files = sorted(out.glob(".union-*.facts"))
+    assert len(files) == 1, files
+    facts = UnionFacts.load(files[0].read_bytes())
+    assert facts is not None
+    return facts.pairs
+
+
+def stored_void(out: Path) -> list[str]:
+    graph = Workspace(out).open(read_only=True)
+    try:
+        return sorted(str(t) for t in graph.void())
+    finally:
+        graph.close()
+
+
 def no_full_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make sorting the store's union an error: the add must merge the kept lines."""
     def refuse(*args: object, **kwargs: object) -> None:
@@ -53,28 +74,57 @@ def no_full_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kg.graph.store.sorted_unique", refuse)
 
 
-def test_a_build_keeps_the_union_lines_of_its_store(days: list[Path], tmp_path: Path) -> None:
+def no_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any pass over the whole union an error: the add must follow its change."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the add passed over the whole union")
+
+    no_full_sort(monkeypatch)
+    monkeypatch.setattr(union, "update", refuse)
+
+
+def assert_as_rebuilt(out: Path, full: Path) -> None:
+    """graph.ttl, the store's VoID description and the kept facts equal a rebuild's."""
+    assert (out / "graph.ttl").read_bytes() == (full / "graph.ttl").read_bytes()
+    assert stored_void(out) == stored_void(full)
+    assert kept_facts(out) == kept_facts(full)
+
+
+def test_a_build_keeps_the_union_lines_and_facts_of_its_store(
+        days: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     kg.build(days, out, html=False)
     graph = Workspace(out).open(read_only=True)
-    assert kept(out) == [union.union_path(out, graph.union_token() or "-")]
+    token = graph.union_token() or "-"
+    assert kept(out) == [union.union_path(out, token)]
     lines = kept(out)[0].read_text().splitlines(keepends=True)
     assert lines == sorted(set(lines))
     assert len(lines) == sum(1 for _ in graph.data_triples())
+    facts = UnionFacts.load(union.facts_path(out, token).read_bytes())
+    assert facts is not None and sum(map(len, facts.pairs.values())) > 1000
     del graph
 
 
-def test_a_new_day_is_merged_not_sorted_and_equals_a_rebuild(
+def test_a_new_day_follows_the_change_and_equals_a_rebuild(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    reference = rebuilt(days, tmp_path / "full")
+    rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out, html=False)
-    before = kept(out)
-    no_full_sort(monkeypatch)
+    no_full_pass(monkeypatch)
     add_to_output([days[-1]], out)
-    assert (out / "graph.ttl").read_bytes() == reference
-    assert kept(out) != before and len(kept(out)) == 1, "the old generation's file stays"
-    assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
+    assert_as_rebuilt(out, tmp_path / "full")
+    assert kept(out) == [], "the build's lines file is stale after the add"
+
+
+def test_days_added_one_by_one_follow_the_changes_and_equal_a_rebuild(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuilt(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-4], out, html=False)
+    no_full_pass(monkeypatch)
+    for day in days[-4:]:
+        add_to_output([day], out)
+    assert_as_rebuilt(out, tmp_path / "full")
 
 
 def test_a_replacing_add_retracts_only_unsupported_lines(
@@ -87,23 +137,56 @@ def test_a_replacing_add_retracts_only_unsupported_lines(
     assert len(table) > 4, "the day has too few rows to edit"
     edited.write_text("".join(row for i, row in enumerate(rows) if i not in table[2::2]))
     # the same papers on another day keep their triples in the union
-    shutil.copyfile(days[3], days[3].with_name("papers-2030-01-01.md"))
-    reference = rebuilt([*days, days[3].with_name("papers-2030-01-01.md")], tmp_path / "full")
-    no_full_sort(monkeypatch)
-    add_to_output([edited, days[3].with_name("papers-2030-01-01.md")], out)
-    assert (out / "graph.ttl").read_bytes() == reference
+    copy = shutil.copyfile(days[3], days[3].with_name("papers-2030-01-01.md"))
+    rebuilt([*days, copy], tmp_path / "full")
+    no_full_pass(monkeypatch)
+    add_to_output([edited, copy], out)
+    assert_as_rebuilt(out, tmp_path / "full")
+    # and a file whose day goes away takes its source, subjects and objects with it
+    copy.unlink()
+    copy.write_text("")
+    rebuilt(days, tmp_path / "again")
+    add_to_output([copy], out)
+    assert_as_rebuilt(out, tmp_path / "again")
 
 
-def test_a_missing_file_falls_back_to_sorting_and_is_kept_again(
-        days: list[Path], tmp_path: Path) -> None:
-    reference = rebuilt(days, tmp_path / "full")
+def test_without_facts_the_kept_lines_are_merged_not_sorted(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out, html=False)
-    for path in kept(out):
+    for path in out.glob(".union-*.facts"):
+        path.unlink()
+    no_full_sort(monkeypatch)
+    add_to_output([days[-1]], out)
+    assert_as_rebuilt(out, tmp_path / "full")
+    assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another layout"])
+def test_damaged_facts_are_not_used(damage: str, days: list[Path], tmp_path: Path) -> None:
+    rebuilt(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out, html=False)
+    [path] = out.glob(".union-*.facts")
+    data = path.read_bytes()
+    path.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x00not marshal" * 9,
+                      "empty": b"",
+                      "another layout": marshal.dumps(("paperkg union facts 0", (3, 11), {}))
+                      }[damage])
+    add_to_output([days[-1]], out)
+    assert_as_rebuilt(out, tmp_path / "full")
+
+
+def test_missing_files_fall_back_to_sorting_and_are_kept_again(
+        days: list[Path], tmp_path: Path) -> None:
+    rebuilt(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out, html=False)
+    for path in out.glob(".union-*"):
         path.unlink()
     add_to_output([days[-1]], out)
-    assert (out / "graph.ttl").read_bytes() == reference
-    assert len(kept(out)) == 1
+    assert_as_rebuilt(out, tmp_path / "full")
     assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
 
 
@@ -121,15 +204,20 @@ def test_a_stale_file_of_another_generation_is_not_used(
     add_to_output([days[-1]], out)
     assert (out / "graph.ttl").read_bytes() == reference
     assert kept(out)[0].read_bytes() != stale
+    rebuilt([*days[:3], days[-1]], tmp_path / "full")
+    assert_as_rebuilt(out, tmp_path / "full")
 
 
 # Each snippet SIGKILLs the add at one step; the kill is real, the step deterministic.
+# The steps marked "full pass" are those of an add without kept facts.
 KILLS = {
-    "after the store transaction": "union.update",
-    "while writing the union lines": "union.LineCounter.add",
+    "after the store transaction": "union.follow",
     "before the VoID is stored": "GraphStore.store_void",
+    "before the facts are kept": "union._save_facts",
     "before graph.ttl is written": "add_mod._write_exports",
     "after graph.ttl is spliced, before its record": "splice.record",
+    "full pass: while writing the union lines": "union.LineCounter.add",
+    "full pass: before the VoID is stored": "GraphStore.store_void",
 }
 SCRIPT = """
 import os, signal, sys
@@ -154,16 +242,18 @@ add_mod.add_to_output([sys.argv[1]], sys.argv[2])
 @pytest.mark.parametrize("moment", sorted(KILLS))
 def test_an_add_killed_at_any_step_is_repaired_by_the_next(
         moment: str, days: list[Path], tmp_path: Path) -> None:
-    reference = rebuilt(days, tmp_path / "full")
+    rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-2], out, html=False)
+    if moment.startswith("full pass"):
+        for path in out.glob(".union-*.facts"):
+            path.unlink()
     after = 100 if "LineCounter" in KILLS[moment] else 0
     script = textwrap.dedent(SCRIPT.format(target=KILLS[moment], after=after))
     process = subprocess.run([sys.executable, "-c", script, str(days[-2]), str(out)],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert process.returncode == -9, f"the add was not killed {moment}: {process.stderr}"
     add_to_output([days[-2]], out)  # the same day again: repairs
-    add_to_output([days[-1]], out)  # and the next day merges onto the repaired lines
-    assert (out / "graph.ttl").read_bytes() == reference, moment
-    assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
+    add_to_output([days[-1]], out)  # and the next day follows the repaired state
+    assert_as_rebuilt(out, tmp_path / "full")
     assert not list(out.glob(".*.tmp")), "a killed write left its temporary file"

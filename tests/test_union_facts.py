@@ -1,7 +1,7 @@
-"""The union facts a build or an add collects on its pass over the union lines
-(kg.graph.facts), which the people links and the default page read instead of
-the store: what they give must be what reading the store gives, after a build
-and after adds that add, replace and drop days.
+"""The union facts a build collects on its pass over the union lines and an add
+moves by its change (kg.graph.facts), which the people links and the default page
+read instead of the store: what they give must be what reading the store gives,
+after a build and after adds that add, replace and drop days.
 """
 
 from __future__ import annotations
@@ -48,7 +48,20 @@ def build(files: list[Path], out: Path) -> list[str]:
 
 
 def facts_of(out: Path) -> UnionFacts:
-    """The facts of the union lines kept in ``out`` (what the last run streamed)."""
+    """The facts the last run kept in ``out`` for the store's union generation."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+    finally:
+        graph.close()
+    assert token is not None
+    facts = UnionFacts.load(union.facts_path(out, token).read_bytes())
+    assert facts is not None
+    return facts
+
+
+def streamed_facts(out: Path) -> UnionFacts:
+    """The facts of a full pass over the union lines a build kept in ``out``."""
     graph = Workspace(out).open(read_only=True)
     try:
         kept = union.current(graph, out)
@@ -72,21 +85,22 @@ def people_quads(out: Path) -> list[str]:
         graph.close()
 
 
-def assert_same_as_the_store(out: Path, tmp_path: Path) -> None:
-    """The people graph and graph.html the run wrote from its facts equal those
-    written from the store."""
+def assert_same_as_the_store(out: Path, tmp_path: Path, *, kept: bool = True) -> None:
+    """The people graph and graph.html the run wrote from its facts (``kept``: and
+    the facts it kept) equal those written (read) from the store."""
     from_facts = people_quads(out)
     page = (out / "graph.html").read_bytes()
     graph = Workspace(out).open()
     try:
-        snap, stored = snapshot_of(facts_of(out)), read_snapshot(graph.store)
-        for name in ("names", "tasks", "owners", "account_names", "paper_ids"):
-            assert getattr(snap, name) == getattr(stored, name), name
-        # Listings are keyed by entry here, by day graph in the store: same lists.
-        assert sorted((paper, sorted(slots.items())) for (_, paper), slots
-                      in snap.listings.items()) == \
-            sorted((paper, sorted(slots.items())) for (_, paper), slots
-                   in stored.listings.items())
+        if kept:
+            snap, stored = snapshot_of(facts_of(out)), read_snapshot(graph.store)
+            for name in ("names", "tasks", "owners", "account_names", "paper_ids"):
+                assert getattr(snap, name) == getattr(stored, name), name
+            # Listings are keyed by entry here, by day graph in the store: same lists.
+            assert sorted((paper, sorted(slots.items())) for (_, paper), slots
+                          in snap.listings.items()) == \
+                sorted((paper, sorted(slots.items())) for (_, paper), slots
+                       in stored.listings.items())
         refresh(graph, start_people(None, [], graph))  # from the store this time
         drawn = tmp_path / "from-store.html"
         draw.write_view_html(graph, drawn)
@@ -101,10 +115,11 @@ def test_a_build_reads_people_and_page_from_its_union_lines(
         days: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert any("overview" in note for note in build(days, out))
+    assert facts_of(out).pairs == streamed_facts(out).pairs
     assert_same_as_the_store(out, tmp_path)
 
 
-def test_adds_read_them_from_the_merged_lines(days: list[Path], tmp_path: Path) -> None:
+def test_adds_read_them_from_the_facts_they_followed(days: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     held = days[-1].rename(tmp_path / days[-1].name)
     build(days[:-1], out)
@@ -117,8 +132,8 @@ def test_adds_read_them_from_the_merged_lines(days: list[Path], tmp_path: Path) 
     assert_same_as_the_store(out, tmp_path)
 
 
-def test_an_unchanged_add_reads_the_store(days: list[Path], tmp_path: Path) -> None:
-    """Nothing loaded, no lines streamed: the facts are incomplete and unused."""
+def test_an_unchanged_add_keeps_the_facts(days: list[Path], tmp_path: Path) -> None:
+    """Nothing loaded: the kept facts still hold the union and are read."""
     out = tmp_path / "out"
     build(days[:5], out)
     add_to_output(days[:5], out)
@@ -138,7 +153,22 @@ def test_a_graph_too_big_for_the_facts_reads_the_store(
     out = tmp_path / "out"
     assert any("overview" in note for note in build(days, out))
     monkeypatch.undo()
-    assert_same_as_the_store(out, tmp_path)
+    assert not list(out.glob(".union-*.facts")), "overflowed facts were kept"
+    assert_same_as_the_store(out, tmp_path, kept=False)
+
+
+def test_facts_that_outgrow_the_limit_in_an_add_are_dropped(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build within the limit, an add past it: no facts are kept, the store is read."""
+    out = tmp_path / "out"
+    held = days[-1].rename(tmp_path / days[-1].name)
+    build(days[:-1], out)
+    size = sum(map(len, facts_of(out).pairs.values()))
+    monkeypatch.setattr(facts_module, "LIMIT", size + 1)
+    add_to_output([held], out)
+    monkeypatch.undo()
+    assert not list(out.glob(".union-*.facts"))
+    assert_same_as_the_store(out, tmp_path, kept=False)
 
 
 def test_values_are_what_the_store_reads() -> None:

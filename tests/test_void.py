@@ -11,7 +11,7 @@ import kg
 from kg.graph import vocab as v
 from kg.graph.iris import Minter
 from kg.graph.lines import sorted_unique, store_lines
-from kg.graph.void import LineCounter, class_counts, triple_count, void_triples
+from kg.graph.void import Counts, LineCounter, class_counts, triple_count, void_triples
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +57,24 @@ def test_empty_graph() -> None:
     description = list(void_triples(ox.Store(), minter))
     assert triple_count(description, minter) == 0 and class_counts(description) == {}
     assert set(LineCounter(minter).triples()) == set(description)
+
+
+def test_a_description_reads_back_as_the_counts_that_wrote_it(union: ox.Store) -> None:
+    minter = Minter()
+    counter = LineCounter(minter)
+    for line in sorted_unique(store_lines(union)):
+        counter.add(line)
+    description = counter.triples()
+    counts = Counts.of(description, minter)
+    assert counts == counter.counts()
+    assert counts is not None and set(counts.triples(minter)) == set(description)
+
+
+def test_a_description_that_does_not_state_every_count_is_not_read(union: ox.Store) -> None:
+    minter = Minter()
+    description = list(void_triples(union, minter))
+    partial = [t for t in description if t.predicate != v.VOID_DISTINCT_OBJECTS]
+    assert Counts.of(partial, minter) is None
+    one_partition_less = [t for t in description if t.object != v.TITLE]
+    assert Counts.of(one_partition_less, minter) is None, "a property without its partition"
+    assert Counts.of([], minter) is None

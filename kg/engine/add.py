@@ -20,7 +20,6 @@ from kg.engine import splice, union
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
 from kg.export.formats import by_name
-from kg.graph.facts import UnionFacts
 from kg.graph.listings import conflicting_listings, stored_conflicts
 from kg.graph.store import GraphStore, Ingested, UnionChange
 from kg.people.curation import Curation
@@ -181,22 +180,22 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     died before exporting. A new store generation is announced (for a running
     ``kg serve``) once the store is written.
 
-    The union's sorted lines kept in the folder (:mod:`kg.engine.union`) are
-    merged with what the add changed, so graph.ttl and the VoID counts need no
-    sort of the whole union; without a matching file the store's union is sorted.
-    graph.ttl itself is the previous one with the changed subjects' blocks
-    replaced (:mod:`kg.engine.splice`) when that file is the one recorded.
+    The VoID counts and the union facts the last run kept in the folder follow
+    what the add changed (:mod:`kg.engine.union`), so no pass over the whole union
+    is needed; without them they come from a full pass. graph.ttl is the previous
+    one with the changed subjects' blocks replaced (:mod:`kg.engine.splice`) when
+    that file is the one recorded, else it is written whole.
     """
     workspace = Workspace(output)
     graph = workspace.open()
     try:
         generation = graph.union_token()
         previous = union.current(graph, workspace.directory)
+        kept = union.carried(graph, workspace.directory)
         change = union.new_change()
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
-        facts = UnionFacts()
-        lines = union.update(graph, workspace.directory, previous, change, facts)
+        facts, lines = union.follow(graph, workspace.directory, previous, kept, change)
         refresh_people(graph, curation, result.parsed, facts)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index
@@ -218,7 +217,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
 
 
 def _write_exports(graph: GraphStore, workspace: Workspace, formats: Sequence[str],
-                   lines: Path, previous: str | None, change: UnionChange) -> list[Path]:
+                   lines: Path | None, previous: str | None, change: UnionChange) -> list[Path]:
     """Write the add's files: graph.ttl spliced where it can be, the rest whole."""
     for name in formats:
         by_name(name)  # an unknown name fails before any file is written

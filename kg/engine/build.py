@@ -150,7 +150,7 @@ def _map_and_load(digests: list[Digest], tmp: Path, base: str, *,
     if loading is not None:
         loading.store_void(description)  # the store holds what graph.ttl holds
         if fresh is not None and out is not None:
-            keep_union(loading, union, out)  # for the next kg add (kg.engine.union)
+            keep_union(loading, union, out, facts)  # for the next kg add (kg.engine.union)
     if out is not None and "turtle" in formats:  # for the next kg add (kg.engine.splice)
         token = loading.union_token() if loading is not None and fresh is not None else None
         splice.record(out, token, base, description)

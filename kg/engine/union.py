@@ -1,19 +1,28 @@
-"""The union graph's sorted lines, kept in the output folder for the next ``kg add``.
+"""What the union looked like at the last build or add, kept in the output folder so
+the next ``kg add`` follows its change instead of re-reading the whole union.
 
-Why: writing ``graph.ttl`` from the store means turning every quad of the union
-into an N-Triples line and sorting them all, most of a daily add's cost on a large
-graph. The build has those sorted lines anyway (:mod:`kg.engine.build`); it keeps
-them as ``.union-TOKEN.nt``, where TOKEN is the union generation the store holds
-(:meth:`kg.graph.store.GraphStore.union_token`). An add then merges that file with
-what its load changed (:class:`kg.graph.store.UnionChange`): the lines it touched
-leave, those of them still in the union come back, in order, so the new file is
-one sequential pass instead of a sort, and the VoID counts are taken on the way
-(:class:`kg.graph.void.LineCounter`, as in the build).
+Why: the VoID counts and the facts the people links and the page read
+(:mod:`kg.graph.facts`) are functions of the whole union. Taken from scratch they
+mean a pass over every union line, most of a daily add's cost on a large graph.
+So the folder keeps, for the union generation the store holds
+(:meth:`kg.graph.store.GraphStore.union_token`, TOKEN below):
+
+* ``.union-TOKEN.facts``: the union facts (:meth:`UnionFacts.dump`). An add reads
+  them and the stored VoID description, and moves both by what its load changed
+  (:class:`kg.graph.store.UnionChange`: which touched lines and terms the union
+  held before and after), in time proportional to the change: :func:`follow`.
+* ``.union-TOKEN.nt``: the build's sorted union lines. Without usable facts, an
+  add merges this file with its change in one sequential pass (the lines it
+  touched leave, those still in the union come back, in order), taking the counts
+  and facts on the way (:class:`kg.graph.void.LineCounter`, as in the build). Its
+  other use is writing graph.ttl whole when it cannot be spliced. An add that
+  followed the change instead writes no new lines file.
 
 Safe to lose or to go stale: every load writes a new token in its own transaction,
-so a file whose name is not the store's token (an add killed after its store
-transaction, a store replaced behind the folder's back) or a missing file is
-ignored, and the lines are taken from the store and sorted as before.
+so files whose name is not the store's token (an add killed after its store
+transaction, a store replaced behind the folder's back), missing or damaged files
+are ignored, and the counts and facts are taken from a full pass, from the lines
+file if it matches and from the store's union, sorted, if not.
 """
 
 from __future__ import annotations
@@ -28,11 +37,14 @@ from pathlib import Path
 from kg.graph.facts import UnionFacts
 from kg.graph.lines import sorted_unique, store_lines, triple_line
 from kg.graph.store import GraphStore, UnionChange, triple_key
-from kg.graph.void import LineCounter
+from kg.graph.void import Counts, LineCounter
 from kg.support.atomic import atomic_writer
 
 PREFIX = ".union-"
 SUFFIX = ".nt"
+FACTS_SUFFIX = ".facts"
+#: What an add carries over from the last run: the VoID counts and the union facts.
+Carried = tuple[Counts, UnionFacts]
 
 
 def union_path(directory: str | os.PathLike[str], token: str) -> Path:
@@ -49,8 +61,15 @@ def current(graph: GraphStore, directory: str | os.PathLike[str]) -> Path | None
     return path if path.is_file() else None
 
 
-def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str]) -> Path:
-    """Keep a build's sorted union file (moved, not copied) for the store ``graph``.
+def facts_path(directory: str | os.PathLike[str], token: str) -> Path:
+    """Where the union facts of generation ``token`` are kept."""
+    return Path(directory) / f"{PREFIX}{token}{FACTS_SUFFIX}"
+
+
+def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str],
+         facts: UnionFacts) -> Path:
+    """Keep a build's sorted union file (moved, not copied) and its facts for the
+    store ``graph``.
 
     The file is flushed to disk before it is renamed, like every atomic output.
     """
@@ -60,8 +79,47 @@ def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str]) -> P
         os.fsync(handle.fileno())
     target = union_path(directory, token)
     os.replace(lines, target)
-    _drop_others(target)
+    _save_facts(directory, token, facts)
+    _drop_others(directory, token)
     return target
+
+
+def carried(graph: GraphStore, directory: str | os.PathLike[str]) -> Carried | None:
+    """The VoID counts and the facts of the store's union as the last run left them,
+    if both are there and readable (read before an add's load changes them)."""
+    token = graph.union_token()
+    if token is None or not graph.has_void():
+        return None
+    counts = Counts.of(graph.void(), graph.minter)
+    try:
+        facts = UnionFacts.load(facts_path(directory, token).read_bytes())
+    except OSError:
+        return None
+    return None if counts is None or facts is None else (counts, facts)
+
+
+def follow(graph: GraphStore, directory: str | os.PathLike[str], previous: Path | None,
+           kept: Carried | None, change: UnionChange) -> tuple[UnionFacts, Path | None]:
+    """The union facts after an add, and a union lines file matching the store if
+    there is one; the store's VoID description is stored if the load dropped it.
+
+    ``previous`` and ``kept`` are what :func:`current` and :func:`carried` gave
+    before the load. With ``kept``, counts and facts follow the change; without,
+    they come from a full pass (:func:`update`).
+    """
+    loaded = graph.union_token() == change.token
+    if kept is None:
+        facts = UnionFacts()
+        return facts, update(graph, directory, previous, change, facts)
+    counts, facts = kept
+    if not loaded:
+        return facts, previous
+    counts.apply(change.before, change.after, graph.base)
+    facts.apply(change.before.lines, change.after.lines)
+    graph.store_void(sorted(counts.triples(graph.minter), key=triple_key))
+    _save_facts(directory, change.token, facts)
+    _drop_others(directory, change.token)
+    return facts, None
 
 
 def new_change() -> UnionChange:
@@ -100,11 +158,11 @@ def update(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
             text.write(line)
         text.flush()
         text.detach()
-    if facts is not None:
-        facts.finish()
     if not graph.has_void():
         graph.store_void(sorted(counter.triples(), key=triple_key))
-    _drop_others(target)
+    if facts is not None:
+        _save_facts(directory, token, facts.finish())
+    _drop_others(directory, token)
     return target
 
 
@@ -125,9 +183,18 @@ def _data_lines(graph: GraphStore) -> Iterator[str]:
             yield line
 
 
-def _drop_others(keep: Path) -> None:
-    """Delete union files of other generations (stale once ``keep`` is written) and
-    temporary ones that killed writes left."""
-    for path in keep.parent.glob(f"{PREFIX}*"):
-        if path != keep:
+def _save_facts(directory: str | os.PathLike[str], token: str, facts: UnionFacts) -> None:
+    """Keep complete facts for the next add (facts past their limit are not kept)."""
+    if facts.complete:
+        with atomic_writer(facts_path(directory, token)) as handle:
+            handle.write(facts.dump())
+
+
+def _drop_others(directory: str | os.PathLike[str], token: str) -> None:
+    """Delete the union files of other generations (stale once ``token``'s are
+    written) and temporary ones that killed writes left."""
+    keep = {union_path(directory, token), facts_path(directory, token)}
+    folder = Path(directory)
+    for path in [*folder.glob(f"{PREFIX}*"), *folder.glob(f".{PREFIX}*.tmp")]:
+        if path not in keep:
             path.unlink(missing_ok=True)

@@ -14,6 +14,10 @@ collecting costs a set lookup per line, on the split the VoID count makes.
 
 from __future__ import annotations
 
+import heapq
+import marshal
+import sys
+
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
@@ -28,6 +32,8 @@ PREDICATES: frozenset[ox.NamedNode] = frozenset({
 #: cost a large build more memory than reading the store would.
 LIMIT = 1_000_000
 _TYPE = str(v.TYPE)
+#: The layout of :meth:`UnionFacts.dump`'s bytes; change it when ``pairs`` changes.
+_FORMAT = "paperkg union facts 1"
 #: Type lines kept: those of drawn kinds (authorships and entries are not needed).
 _KIND_CLASSES = frozenset(str(kind.cls) for kind in KINDS)
 
@@ -45,7 +51,8 @@ class UnionFacts:
         self.pairs: dict[str, list[tuple[str, str]]] = {str(p): [] for p in PREDICATES}
         self.complete = False
         self.overflowed = False
-        self._room = LIMIT if limit is None else limit
+        self._limit = LIMIT if limit is None else limit
+        self._room = self._limit
         self._strings: dict[str, str] = {}
 
     def keep(self, subject: str, predicate: str, obj: str) -> None:
@@ -69,9 +76,61 @@ class UnionFacts:
         self._strings = {}
         return self
 
+    def apply(self, before: set[str], after: set[str]) -> None:
+        """Follow one load: the union lines in ``before`` and not ``after`` leave,
+        those in ``after`` and not ``before`` come in (:class:`kg.graph.store.UnionChange`).
+
+        Each predicate's pairs stay in union-line order, the order a full pass
+        gives (for one predicate that is the order of ``(subject, object)``), so
+        what readers make of them is the same either way.
+        """
+        gone = _pairs(before - after, self.pairs)
+        new = _pairs(after - before, self.pairs)
+        for predicate in sorted(gone.keys() | new.keys()):
+            leaving = set(gone.get(predicate, ()))
+            kept = [pair for pair in self.pairs[predicate] if pair not in leaving]
+            self.pairs[predicate] = list(heapq.merge(kept, sorted(new.get(predicate, ()))))
+        if sum(map(len, self.pairs.values())) > self._limit:
+            self.overflowed, self.complete = True, False
+            self.pairs = {name: [] for name in self.pairs}
+
+    def dump(self) -> bytes:
+        """The complete facts as bytes for :meth:`load` (the ``marshal`` format:
+        plain data, and read back without running anything)."""
+        assert self.complete
+        return marshal.dumps((_FORMAT, sys.version_info[:2], self.pairs))
+
+    @classmethod
+    def load(cls, data: bytes) -> UnionFacts | None:
+        """Complete facts :meth:`dump` wrote, or ``None`` for anything else (another
+        Python, another layout, a damaged file)."""
+        try:
+            header, version, pairs = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        facts = cls()
+        if header != _FORMAT or version != sys.version_info[:2] \
+                or not isinstance(pairs, dict) or set(pairs) != set(facts.pairs):
+            return None
+        facts.pairs = pairs
+        facts.complete = True
+        return facts
+
     def of(self, predicate: ox.NamedNode) -> list[tuple[str, str]]:
         """The (subject, object) terms of ``predicate``'s lines."""
         return self.pairs[str(predicate)]
+
+
+def _pairs(lines: set[str], kept: dict[str, list[tuple[str, str]]]
+           ) -> dict[str, list[tuple[str, str]]]:
+    """The kept (subject, object) pairs of ``lines``, by predicate (as :meth:`UnionFacts.keep`)."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for line in lines:
+        subject, predicate, rest = line.split(None, 2)
+        obj = rest[:-3]
+        if predicate in kept and (predicate != _TYPE or obj in _KIND_CLASSES):
+            found.setdefault(predicate, []).append((subject, obj))
+    return found
 
 
 def value(term: str) -> str:

@@ -33,7 +33,7 @@ from kg.graph.lines import read_triples, sorted_unique, triple_line
 from kg.graph.mapping import digest_quads
 from kg.graph.serialize import ontology_header, with_header, write_triples
 from kg.graph.spellings import FOLDED, fold_update, is_folded
-from kg.graph.void import void_triples
+from kg.graph.void import Standing, void_triples
 from kg.records import Digest
 
 if TYPE_CHECKING:
@@ -91,12 +91,17 @@ class UnionChange:
     ``touched`` holds every line the load may have changed (the retracted graphs'
     triples and the new ones); ``present`` those of them the union holds afterwards.
     A sorted copy of the union before the load, minus ``touched``, plus ``present``,
-    is the union after it. ``token`` is the union generation the load wrote.
+    is the union after it. ``before`` and ``after`` say which touched lines and terms
+    the union's data held on either side of the load, which is all the VoID counts
+    need to follow it (:meth:`kg.graph.void.Counts.apply`). ``token`` is the union
+    generation the load wrote.
     """
 
     token: str
     touched: set[str] = field(default_factory=set)
     present: set[str] = field(default_factory=set)
+    before: Standing = field(default_factory=lambda: Standing(set(), set(), set(), set()))
+    after: Standing = field(default_factory=lambda: Standing(set(), set(), set(), set()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +260,7 @@ class GraphStore:
                     _by_line(self.store.quads_for_pattern(subject, predicate, None, None),
                              touched)
             change.touched.update(touched)
+            change.before = _standing(self.store, touched, self._stored_void_set())
         request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "} ;\n"
         request += fold_update(spelled)
         self.store.update(request.rstrip().rstrip(";"))
@@ -262,9 +268,8 @@ class GraphStore:
         if change is None:
             self.refresh_void()
             return [g.value for g in written]
-        union = ox.DefaultGraph()
-        change.present.update(line for line, t in touched.items()
-                              if ox.Quad(t.subject, t.predicate, t.object, union) in self.store)
+        change.after = _standing(self.store, touched, set())  # the load dropped the VoID
+        change.present.update(change.after.lines)
         return [g.value for g in written]
 
     def union_token(self) -> str | None:
@@ -478,6 +483,32 @@ def _by_line(quads: Iterable[ox.Quad], lines: dict[str, ox.Triple]) -> None:
     for quad in quads:
         lines[triple_line(str(quad.subject), str(quad.predicate), str(quad.object))] = \
             quad.triple
+
+
+def _standing(store: ox.Store, touched: dict[str, ox.Triple], void: set[ox.Triple]
+              ) -> Standing:
+    """Which of the touched lines, and of their subjects, objects and sources, the
+    union's data holds now (the stored VoID description, in the union too, is not data).
+
+    A term is looked up by pattern and the first data quad answers, so the cost is
+    a few lookups per touched line, whatever the size of the union.
+    """
+    union = ox.DefaultGraph()
+
+    def held(quads: Iterator[ox.Quad]) -> bool:
+        return any(quad.triple not in void for quad in quads)
+
+    triples = touched.values()
+    derived = v.WAS_DERIVED_FROM
+    return Standing(
+        {line for line, t in touched.items()
+         if t not in void and ox.Quad(t.subject, t.predicate, t.object, union) in store},
+        {str(s) for s in {t.subject for t in triples}
+         if held(store.quads_for_pattern(s, None, None, union))},
+        {str(o) for o in {t.object for t in triples}
+         if held(store.quads_for_pattern(None, None, o, union))},
+        {str(o) for o in {t.object for t in triples if t.predicate == derived}
+         if held(store.quads_for_pattern(None, derived, o, union))})
 
 
 def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:

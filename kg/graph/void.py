@@ -125,6 +125,109 @@ def triple_count(description: list[ox.Triple], minter: Minter) -> int:
     return 0
 
 
+@dataclass(slots=True)
+class Counts:
+    """The counts a VoID description states, with terms as N-Triples text.
+
+    Kept so a description can be carried forward: :meth:`of` reads a stored one
+    back, :meth:`apply` moves it by what one load did to the union (a daily add
+    then counts its own lines, not the whole union's), :meth:`triples` writes it.
+    """
+
+    properties: dict[str, int]
+    classes: dict[str, int]
+    sources: set[str]
+    subjects: int
+    objects: int
+    entities: int
+
+    @classmethod
+    def of(cls, description: list[ox.Triple], minter: Minter) -> Counts | None:
+        """The counts of a description :meth:`triples` wrote, or ``None`` when it
+        does not state them all (a partial or foreign description)."""
+        dataset = minter.dataset
+        partitions: dict[Term, dict[ox.NamedNode, Term]] = {}
+        stated: dict[ox.NamedNode, int] = {}
+        sources: set[str] = set()
+        for t in description:
+            if t.subject == dataset:
+                if t.predicate == v.WAS_DERIVED_FROM:
+                    sources.add(str(t.object))
+                elif isinstance(t.object, ox.Literal) and t.predicate in _STATED:
+                    stated[t.predicate] = int(t.object.value)
+            else:
+                partitions.setdefault(t.subject, {})[t.predicate] = t.object
+        properties: dict[str, int] = {}
+        classes: dict[str, int] = {}
+        for fields in partitions.values():
+            prop, kind, n = fields.get(v.VOID_PROPERTY), fields.get(v.VOID_CLASS), None
+            for key in (v.VOID_TRIPLES, v.VOID_ENTITIES):
+                found = fields.get(key)
+                n = int(found.value) if isinstance(found, ox.Literal) else n
+            if n is None:
+                continue
+            if prop is not None:
+                properties[str(prop)] = n
+            elif kind is not None:
+                classes[str(kind)] = n
+        if set(stated) != _STATED or stated[v.VOID_CLASSES] != len(classes) \
+                or stated[v.VOID_PROPERTIES] != len(properties) \
+                or stated[v.VOID_TRIPLES] != sum(properties.values()):
+            return None
+        return cls(properties, classes, sources, stated[v.VOID_DISTINCT_SUBJECTS],
+                   stated[v.VOID_DISTINCT_OBJECTS], stated[v.VOID_ENTITIES])
+
+    def apply(self, before: Standing, after: Standing, base: str) -> None:
+        """Move the counts by one load: ``before`` and ``after`` say which of the
+        lines and terms it touched the union held before and after it."""
+        for lines, sign in ((before.lines - after.lines, -1), (after.lines - before.lines, 1)):
+            for line in lines:
+                _, predicate, rest = line.split(None, 2)
+                _bump(self.properties, predicate, sign)
+                if predicate == _TYPE:
+                    _bump(self.classes, rest[:-3], sign)
+        prefix = f"<{base}"
+        for gone, sign in ((before.subjects - after.subjects, -1),
+                           (after.subjects - before.subjects, 1)):
+            self.subjects += sign * len(gone)
+            self.entities += sign * sum(1 for s in gone if s.startswith(prefix))
+        self.objects += len(after.objects - before.objects) - len(before.objects - after.objects)
+        self.sources = (self.sources - before.sources) | after.sources
+
+    def triples(self, minter: Minter) -> list[ox.Triple]:
+        """The VoID description of these counts."""
+        return list(describe(
+            minter, {_iri(p): n for p, n in self.properties.items()},
+            {_term(c): n for c, n in self.classes.items()},
+            Distinct(self.subjects, self.objects, self.entities),
+            sorted((_term(s) for s in self.sources), key=str)))
+
+
+@dataclass(slots=True)
+class Standing:
+    """Which of a load's touched lines and terms the union holds at one moment (as
+    N-Triples text): lines, subjects, objects, and the sources (objects of
+    ``prov:wasDerivedFrom``). Taken before and after the load for :meth:`Counts.apply`.
+    """
+
+    lines: set[str]
+    subjects: set[str]
+    objects: set[str]
+    sources: set[str]
+
+
+_STATED = frozenset({v.VOID_TRIPLES, v.VOID_ENTITIES, v.VOID_DISTINCT_SUBJECTS,
+                     v.VOID_DISTINCT_OBJECTS, v.VOID_CLASSES, v.VOID_PROPERTIES})
+
+
+def _bump(counts: dict[str, int], key: str, sign: int) -> None:
+    n = counts.get(key, 0) + sign
+    if n:
+        counts[key] = n
+    else:
+        del counts[key]
+
+
 class LineCounter:
     """Takes the VoID counts from sorted, de-duplicated union lines (:mod:`kg.graph.lines`).
 
@@ -167,13 +270,14 @@ class LineCounter:
         self.objects.add(obj if len(obj) < 48 else
                          hashlib.blake2b(obj.encode(), digest_size=16).digest())
 
+    def counts(self) -> Counts:
+        """What was counted."""
+        return Counts(self.properties, self.classes, self.sources, self.subjects,
+                      len(self.objects), self.entities)
+
     def triples(self) -> list[ox.Triple]:
         """The VoID description of what was counted."""
-        return list(describe(
-            self.minter, {_iri(p): n for p, n in self.properties.items()},
-            {_term(c): n for c, n in self.classes.items()},
-            Distinct(self.subjects, len(self.objects), self.entities),
-            sorted((_term(s) for s in self.sources), key=str)))
+        return self.counts().triples(self.minter)
 
 
 def _ignore(subject: str, predicate: str, obj: str) -> None:
