@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.engine import splice, union
+from kg.engine import page_job, splice, union
 from kg.engine.outputs import write_outputs
 from kg.engine.workspace import Workspace
 from kg.export.formats import by_name
@@ -180,7 +180,9 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     died before exporting. A new store generation is announced (for a running
     ``kg serve``) once the store is written.
 
-    The VoID counts and the union facts the last run kept in the folder follow
+    graph.html is drawn by a process of its own (:mod:`kg.engine.page_job`) while
+    this one refreshes the people links. The VoID counts and the union facts the
+    last run kept in the folder follow
     what the add changed (:mod:`kg.engine.union`), so no pass over the whole union
     is needed; without them they come from a full pass. graph.ttl is the previous
     one with the changed subjects' blocks replaced (:mod:`kg.engine.splice`) when
@@ -196,6 +198,8 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
         facts, lines = union.follow(graph, workspace.directory, previous, kept, change)
+        graph.close()  # flushed: the page's process reads the new union from disk
+        page = page_job.start(workspace.directory) if export else None
         refresh_people(graph, curation, result.parsed, facts)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index
@@ -205,11 +209,14 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         workspace.mark_generation()
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
-            from kg.view.draw import write_view_html
-
             result.written = _write_exports(graph, workspace, formats, lines, generation,
                                             change)
-            result.notes = write_view_html(graph, workspace.page_path, facts=facts)
+            notes = page_job.finish(page)
+            if notes is None:  # the page's process failed: draw it here
+                from kg.view.draw import write_view_html
+
+                notes = write_view_html(graph, workspace.page_path, facts=facts)
+            result.notes = notes
             result.written.append(workspace.page_path)
     finally:
         graph.close()

@@ -11,6 +11,7 @@ node whose co-author groups never meet (a likely homonym).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kg.people import names as nm
@@ -60,52 +61,81 @@ class Evidence:
 
 
 class EvidenceFinder:
-    """Evidence for pairs of one snapshot (per-person indexes are built once)."""
+    """Evidence for pairs of one snapshot.
+
+    Per-person indexes (name keys, author slots) are built on first use: a graph's
+    candidate pairs touch a few thousand of its people, and an index of all of
+    them cost a daily ``kg add`` more than the evidence itself.
+    """
 
     def __init__(self, snap: Snapshot, candidates: Candidates) -> None:
         self.snap = snap
         self.candidates = candidates
-        self._keys = {person: {nm.compact(n) for n in names}
-                      for person, names in snap.names.items()}
+        self._keys: dict[str, set[str]] = {}
         # A co-author written two ways should still count once: each node's keys
         # also hold the compact keys of its full-rule candidate partners.
-        resolved = {person: set(keys) for person, keys in self._keys.items()}
+        self._partners: dict[str, list[str]] = defaultdict(list)
         for (a, b), rules in candidates.rules.items():
             if rules & nm.FULL_RULES:
-                resolved[a] |= self._keys.get(b, set())
-                resolved[b] |= self._keys.get(a, set())
-        self._resolved = resolved
-        self._slots: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for (_, paper), slots in snap.listings.items():
-            for position, person in slots.items():
-                self._slots[person][paper].add(position)
+                self._partners[a].append(b)
+                self._partners[b].append(a)
+        self._resolved: dict[str, set[str]] = {}
+        self._slots: dict[str, dict[str, set[int]]] = {}
         self._homonym: dict[str, bool] = {}
+
+    def keys(self, person: str) -> set[str]:
+        """The compact keys of the person's names."""
+        found = self._keys.get(person)
+        if found is None:
+            found = self._keys[person] = {nm.compact(n) for n in self.snap.names.get(person, ())}
+        return found
+
+    def resolved(self, person: str) -> set[str]:
+        """The person's keys and those of its full-rule candidate partners."""
+        found = self._resolved.get(person)
+        if found is None:
+            found = set(self.keys(person))
+            for partner in self._partners.get(person, ()):
+                found |= self.keys(partner)
+            self._resolved[person] = found
+        return found
+
+    def slots(self, person: str) -> dict[str, set[int]]:
+        """Paper → the author positions the person fills on its lists."""
+        found = self._slots.get(person)
+        if found is None:
+            found = self._slots[person] = defaultdict(set)
+            for listing in self.snap.listings_of.get(person, ()):
+                for position, other in self.snap.listings[listing].items():
+                    if other == person:
+                        found[listing[1]].add(position)
+        return found
 
     def _coauthor_keys(self, person: str) -> dict[str, str]:
         """Compact key → the co-author node, for everyone listed with ``person``."""
         found: dict[str, str] = {}
         for other in sorted(self.snap.coauthors(person)):
-            for key in sorted(self._resolved.get(other, ())):
+            for key in sorted(self.resolved(other) if other in self.snap.names else ()):
                 found.setdefault(key, other)
         return found
 
     def is_homonym(self, person: str) -> bool:
         """True when the person's papers fall into groups sharing no co-author."""
         if person not in self._homonym:
-            self._homonym[person] = _groups(self.snap, person, self._keys) > 1
+            self._homonym[person] = _groups(self.snap, person, self.keys) > 1
         return self._homonym[person]
 
     def find(self, key: Pair) -> Evidence:
         a, b = key
         snap = self.snap
         mine, theirs = self._coauthor_keys(a), self._coauthor_keys(b)
-        own = self._resolved.get(a, set()) | self._resolved.get(b, set())
+        own = self.resolved(a) | self.resolved(b)
         shared = sorted({mine[k] for k in mine.keys() & theirs.keys() if k not in own},
                         key=lambda p: (snap.name(p).casefold(), p))
         together = sorted(paper for listing in snap.listings_of.get(a, ())
                           if b in snap.listings[listing].values() for paper in [listing[1]])
         common = snap.papers_of.get(a, set()) & snap.papers_of.get(b, set())
-        slot_a, slot_b = self._slots.get(a, {}), self._slots.get(b, {})
+        slot_a, slot_b = self.slots(a), self.slots(b)
         same_slot = sorted(p for p in common if p not in together and slot_a[p] & slot_b[p])
         papers = sorted(common - set(together) - set(same_slot))
         tasks_a = set().union(*(snap.tasks.get(p, set()) for p in snap.papers_of.get(a, ())))
@@ -121,7 +151,7 @@ class EvidenceFinder:
                         homonym)
 
 
-def _groups(snap: Snapshot, person: str, keys: dict[str, set[str]]) -> int:
+def _groups(snap: Snapshot, person: str, keys: Callable[[str], set[str]]) -> int:
     """How many groups the person's papers form, joined by a shared co-author key."""
     parent: dict[str, str] = {}
 
@@ -130,13 +160,13 @@ def _groups(snap: Snapshot, person: str, keys: dict[str, set[str]]) -> int:
             item = parent[item]
         return item
 
-    own = keys.get(person, set())
+    own = keys(person)
     papers = set()
     for listing in snap.listings_of.get(person, ()):
         paper = listing[1]
         papers.add(paper)
         for other in snap.listings[listing].values():
-            for key in keys.get(other, ()):
+            for key in keys(other):
                 if key not in own:
                     parent[root("k:" + key)] = root("p:" + paper)
     return len({root("p:" + paper) for paper in papers})

@@ -141,13 +141,13 @@ def _decisions(curation: Curation, snap: Snapshot, graph: GraphStore,
 def _account_links(snap: Snapshot, split: set[str]) -> Iterator[IdentityLink]:
     """A person and a GitHub/HF account: the account owns an artefact of one of the
     person's papers and its name matches one of the person's name keys."""
-    for person in sorted(snap.names):
+    owning = {person for listing, slots in snap.listings.items() if listing[1] in snap.owners
+              for person in slots.values()}  # most people list no paper with an owner
+    for person in sorted(owning & snap.names.keys()):
         owned: dict[str, list[str]] = {}
         for paper in sorted(snap.papers_of.get(person, ())):
             for account in sorted(snap.owners.get(paper, ())):
                 owned.setdefault(account, []).append(paper)
-        if not owned:  # most people: no name keys to compute
-            continue
         keys: dict[str, str] = {}
         for name in snap.names[person]:
             keys.update({k: r for k, r in nm.name_keys(name).items() if k not in keys})

@@ -1,0 +1,78 @@
+"""kg add draws graph.html in a process of its own (kg.engine.page_job), beside the
+people refresh: the page must be the rebuild's, drawn by the child, and drawn by
+the add itself when the child fails.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.engine import page_job
+from kg.engine.add import add_to_output
+
+
+@pytest.fixture()
+def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
+    """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    return [Path(shutil.copyfile(path, folder / path.name))
+            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))]
+
+
+def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the add drew the page itself")
+
+    monkeypatch.setattr("kg.view.draw.write_view_html", refuse)
+
+
+def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kg.build(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+    refuse_in_process(monkeypatch)
+    result = add_to_output([days[-1]], out)
+    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    assert any("overview" in note for note in result.notes), result.notes
+
+
+def test_a_failed_page_process_leaves_the_page_to_the_add(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kg.build(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+    started: list[subprocess.Popen[str]] = []
+
+    def failing(directory: object) -> subprocess.Popen[str]:
+        child = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(child)
+        return child
+
+    monkeypatch.setattr(page_job, "start", failing)
+    result = add_to_output([days[-1]], out)
+    assert started and started[0].returncode == 3
+    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    assert any("overview" in note for note in result.notes), result.notes
+
+
+def test_an_add_without_exports_starts_no_page_process(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+    before = (out / "graph.html").read_bytes()
+
+    def refuse(directory: object) -> None:
+        raise AssertionError("a page process was started")
+
+    monkeypatch.setattr(page_job, "start", refuse)
+    add_to_output([days[-1]], out, export=False)
+    assert (out / "graph.html").read_bytes() == before
