@@ -6,8 +6,6 @@ the add itself when the child fails.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 import kg
 from kg.engine import page_job
 from kg.engine.add import add_to_output
+from kg.graph.store import GraphStore
 
 
 @pytest.fixture()
@@ -42,6 +41,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
     result = add_to_output([days[-1]], out)
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
     assert any("overview" in note for note in result.notes), result.notes
+    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
 
 
 def test_a_failed_page_process_leaves_the_page_to_the_add(
@@ -49,17 +49,20 @@ def test_a_failed_page_process_leaves_the_page_to_the_add(
     kg.build(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out)
-    started: list[subprocess.Popen[str]] = []
+    started: list[page_job.PageJob] = []
+    real = page_job.start
 
-    def failing(directory: object) -> subprocess.Popen[str]:
-        child = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        started.append(child)
-        return child
+    def failing(graph: GraphStore, directory: Path) -> page_job.PageJob | None:
+        job = real(graph, directory)
+        assert job is not None
+        job.child.kill()  # the child dies before it draws anything
+        started.append(job)
+        return job
 
     monkeypatch.setattr(page_job, "start", failing)
     result = add_to_output([days[-1]], out)
-    assert started and started[0].returncode == 3
+    assert started and started[0].child.returncode != 0
+    assert not started[0].checkpoint.exists(), "the store's checkpoint was left behind"
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
     assert any("overview" in note for note in result.notes), result.notes
 
@@ -70,7 +73,7 @@ def test_an_add_without_exports_starts_no_page_process(
     kg.build(days[:-1], out)
     before = (out / "graph.html").read_bytes()
 
-    def refuse(directory: object) -> None:
+    def refuse(graph: object, directory: object) -> None:
         raise AssertionError("a page process was started")
 
     monkeypatch.setattr(page_job, "start", refuse)

@@ -194,13 +194,15 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         generation = graph.union_token()
         previous = union.current(graph, workspace.directory)
         kept = union.carried(graph, workspace.directory)
+        people_before = union.carried_people(graph, workspace.directory)
         change = union.new_change()
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
         facts, lines = union.follow(graph, workspace.directory, previous, kept, change)
         graph.close()  # flushed: the page's process reads the new union from disk
-        page = page_job.start(workspace.directory) if export else None
-        refresh_people(graph, curation, result.parsed, facts)
+        page = page_job.start(graph, workspace.directory) if export else None
+        people_after = refresh_people(graph, curation, result.parsed, facts, people_before)
+        union.keep_people(graph, workspace.directory, people_after)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index
 

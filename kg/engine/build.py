@@ -30,6 +30,7 @@ from kg.engine.loader import BatchLoader
 from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
 from kg.engine.union import keep as keep_union
+from kg.engine.union import keep_people
 from kg.engine.workspace import Workspace
 from kg.export.formats import FORMATS
 from kg.graph import vocab as v
@@ -93,7 +94,9 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             facts=facts)
     result = BuildResult(graph, parsed, description, base, written)
     if graph is not None:
-        refresh_people(graph, curation, parsed, facts)
+        state = refresh_people(graph, curation, parsed, facts)
+        if store:
+            keep_people(graph, out, state)  # for the next kg add (kg.engine.union)
         written.extend(write_outputs(graph, out, quad_formats))
         if html:
             from kg.view.draw import write_view_html

@@ -6,49 +6,66 @@ write to the store, and graph.html, which only reads the union. Python runs one
 of them at a time; two processes use both cores, so the page costs the add
 nothing but the wait for whichever ends last.
 
-The child opens the store read-only (the parent keeps writing the people graph,
-which the page never reads) and the union facts the add kept for the store's
-generation (:mod:`kg.engine.union`), so it draws exactly what the parent would.
-If the child fails for any reason (it could not start, the store could not be
-opened), :func:`finish` says so and the caller draws the page itself.
-
-The child runs :func:`main` with the folder; it prints the page's notes as JSON.
+The child reads a checkpoint of the store taken when it starts (Oxigraph's
+backup: hard links to the store's immutable files, so it is cheap and cannot
+lose a file to the parent's compactions, as a read-only open of the live store
+did), and the union facts the add kept for that generation (:mod:`kg.engine.union`),
+so it draws exactly what the parent would. If the child fails for any reason,
+:func:`finish` says so and the caller draws the page itself.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.engine import union
 from kg.engine.workspace import Workspace
 from kg.graph.facts import UnionFacts
-
-
-def start(directory: str | os.PathLike[str]) -> subprocess.Popen[str] | None:
-    """Start drawing ``directory``'s page in a child process (None if it cannot start).
-
-    The store must be flushed first: the child reads what is on disk.
-    """
-    try:
-        return subprocess.Popen([sys.executable, "-c", _CHILD, os.fspath(directory)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    except OSError:
-        return None
-
+from kg.graph.store import GraphStore
 
 _CHILD = "import sys; from kg.engine.page_job import main; sys.exit(main(sys.argv[1:]))"
 
 
-def finish(child: subprocess.Popen[str] | None) -> list[str] | None:
-    """The page's notes once the child has written it, or None if it did not."""
-    if child is None:
+@dataclass(slots=True)
+class PageJob:
+    """A child process drawing the page, and the checkpoint it reads."""
+
+    child: subprocess.Popen[str]
+    checkpoint: Path
+
+
+def start(graph: GraphStore, directory: str | os.PathLike[str]) -> PageJob | None:
+    """Start drawing ``directory``'s page from the flushed store ``graph`` in a child
+    process (None if it cannot start)."""
+    scratch = Path(tempfile.mkdtemp(prefix=".page-", dir=directory))
+    checkpoint = scratch / "store"
+    try:
+        graph.store.backup(str(checkpoint))
+        child = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, os.fspath(directory), str(checkpoint)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)
         return None
-    out, _ = child.communicate()
-    if child.returncode != 0:
+    return PageJob(child, scratch)
+
+
+def finish(job: PageJob | None) -> list[str] | None:
+    """The page's notes once the child has written it, or None if it did not."""
+    if job is None:
+        return None
+    try:
+        out, _ = job.child.communicate()
+    finally:
+        shutil.rmtree(job.checkpoint, ignore_errors=True)
+    if job.child.returncode != 0:
         return None
     try:
         notes = json.loads(out)
@@ -57,12 +74,12 @@ def finish(child: subprocess.Popen[str] | None) -> list[str] | None:
     return [str(note) for note in notes] if isinstance(notes, list) else None
 
 
-def draw(directory: str | os.PathLike[str]) -> list[str]:
-    """Draw the default page of the output folder ``directory`` from its store."""
+def draw(directory: Path, checkpoint: Path) -> list[str]:
+    """Draw the default page of the output folder ``directory`` from a checkpoint
+    of its store."""
     from kg.view.draw import write_view_html
 
-    workspace = Workspace(directory)
-    graph = workspace.open(read_only=True)
+    graph = GraphStore(checkpoint, read_only=True)
     try:
         token = graph.union_token()
         facts = None
@@ -71,12 +88,13 @@ def draw(directory: str | os.PathLike[str]) -> list[str]:
                 facts = UnionFacts.load(union.facts_path(directory, token).read_bytes())
             except OSError:
                 facts = None
-        return write_view_html(graph, workspace.page_path, facts=facts)
+        return write_view_html(graph, Workspace(directory).page_path, facts=facts)
     finally:
         graph.close()
 
 
 def main(argv: list[str]) -> int:
-    """The child's entry: draw the page of the folder ``argv[0]``, print its notes."""
-    print(json.dumps(draw(Path(argv[0]))))
+    """The child's entry: draw the page of the folder ``argv[0]`` from the checkpoint
+    ``argv[1]``, print its notes."""
+    print(json.dumps(draw(Path(argv[0]), Path(argv[1]))))
     return 0

@@ -11,6 +11,8 @@ So the folder keeps, for the union generation the store holds
   them and the stored VoID description, and moves both by what its load changed
   (:class:`kg.graph.store.UnionChange`: which touched lines and terms the union
   held before and after), in time proportional to the change: :func:`follow`.
+* ``.union-TOKEN.people``: what the identity links were computed from
+  (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches.
 * ``.union-TOKEN.nt``: the build's sorted union lines. Without usable facts, an
   add merges this file with its change in one sequential pass (the lines it
   touched leave, those still in the union come back, in order), taking the counts
@@ -38,11 +40,14 @@ from kg.graph.facts import UnionFacts
 from kg.graph.lines import sorted_unique, store_lines, triple_line
 from kg.graph.store import GraphStore, UnionChange, triple_key
 from kg.graph.void import Counts, LineCounter
+from kg.people import state as people_state
+from kg.people.state import PeopleState
 from kg.support.atomic import atomic_writer
 
 PREFIX = ".union-"
 SUFFIX = ".nt"
 FACTS_SUFFIX = ".facts"
+PEOPLE_SUFFIX = ".people"
 #: What an add carries over from the last run: the VoID counts and the union facts.
 Carried = tuple[Counts, UnionFacts]
 
@@ -64,6 +69,31 @@ def current(graph: GraphStore, directory: str | os.PathLike[str]) -> Path | None
 def facts_path(directory: str | os.PathLike[str], token: str) -> Path:
     """Where the union facts of generation ``token`` are kept."""
     return Path(directory) / f"{PREFIX}{token}{FACTS_SUFFIX}"
+
+
+def people_path(directory: str | os.PathLike[str], token: str) -> Path:
+    """Where the people state (:mod:`kg.people.state`) of generation ``token`` is kept."""
+    return Path(directory) / f"{PREFIX}{token}{PEOPLE_SUFFIX}"
+
+
+def keep_people(graph: GraphStore, directory: str | os.PathLike[str],
+                state: PeopleState | None) -> None:
+    """Keep the people state of the store's current union for the next add."""
+    token = graph.union_token()
+    if state is not None and token is not None:
+        with atomic_writer(people_path(directory, token)) as handle:
+            handle.write(people_state.dump(state))
+
+
+def carried_people(graph: GraphStore, directory: str | os.PathLike[str]) -> PeopleState | None:
+    """The people state the last run kept for the store's union, if readable."""
+    token = graph.union_token()
+    if token is None:
+        return None
+    try:
+        return people_state.load(people_path(directory, token).read_bytes())
+    except OSError:
+        return None
 
 
 def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str],
@@ -193,8 +223,7 @@ def _save_facts(directory: str | os.PathLike[str], token: str, facts: UnionFacts
 def _drop_others(directory: str | os.PathLike[str], token: str) -> None:
     """Delete the union files of other generations (stale once ``token``'s are
     written) and temporary ones that killed writes left."""
-    keep = {union_path(directory, token), facts_path(directory, token)}
     folder = Path(directory)
     for path in [*folder.glob(f"{PREFIX}*"), *folder.glob(f".{PREFIX}*.tmp")]:
-        if path not in keep:
+        if not path.name.startswith(f"{PREFIX}{token}."):
             path.unlink(missing_ok=True)

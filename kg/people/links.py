@@ -17,7 +17,7 @@ so the union, its exports and its VoID counts are the same with or without it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,37 +25,13 @@ import pyoxigraph as ox
 from kg.graph import vocab as v
 from kg.graph.iris import digest
 from kg.graph.store import GraphStore
-from kg.people import names as nm
 from kg.people import scoring
-from kg.people.candidates import Pair, generate, pair
+from kg.people.candidates import Pair, pair
 from kg.people.curation import Curation, Decision
-from kg.people.evidence import Evidence, EvidenceFinder
+from kg.people.identity import PERSON, IdentityLink
 from kg.people.snapshot import Snapshot, read_snapshot, select
+from kg.people.state import PeopleState, advance, fresh
 from kg.records import Diagnostic
-
-PERSON = "person"
-ACCOUNT = "account"
-
-
-@dataclass(frozen=True, slots=True)
-class IdentityLink:
-    """One proposed identity: two persons, or a person and an account."""
-
-    a: str
-    b: str
-    kind: str
-    tier: str
-    score: float
-    description: str
-    rules: frozenset[str] = frozenset()
-    coauthors: tuple[str, ...] = ()
-    papers: tuple[str, ...] = ()
-
-    @property
-    def predicate(self) -> ox.NamedNode:
-        if self.kind == ACCOUNT:
-            return v.HOLDS_ACCOUNT
-        return v.SAME_AS if self.tier == scoring.ACCEPTED else v.CLOSE_MATCH
 
 
 @dataclass(slots=True)
@@ -65,6 +41,7 @@ class PeopleReport:
     links: list[IdentityLink] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     snapshot: Snapshot | None = None
+    state: PeopleState | None = None
 
     def counts(self) -> dict[str, int]:
         return {tier: sum(1 for link in self.links if link.tier == tier)
@@ -76,43 +53,39 @@ def people_graph(base: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}graph/people")
 
 
-def compute_links(snap: Snapshot, curation: Curation, graph: GraphStore) -> PeopleReport:
-    """Every candidate pair and account link of ``snap``, tiered, with the curation applied."""
+def compute_links(snap: Snapshot, curation: Curation, graph: GraphStore,
+                  state: PeopleState | None = None) -> PeopleReport:
+    """Every candidate pair and account link of ``snap``, tiered, with the curation applied.
+
+    ``state`` is what an earlier refresh computed (:mod:`kg.people.state`): only the
+    pairs the difference between its snapshot and ``snap`` can reach are weighed
+    again. ``report.state`` is the state of ``snap``, for the next refresh.
+    """
     report = PeopleReport(snapshot=snap)
-    candidates = generate(snap)
-    finder = EvidenceFinder(snap, candidates)
+    report.state = fresh(snap) if state is None else advance(state, snap)
     decided, split = _decisions(curation, snap, graph, report.diagnostics)
     links: dict[Pair, IdentityLink] = {}
-    for key in candidates.rules:
-        evidence = finder.find(key)
-        tier = scoring.tier(evidence)
-        description = evidence.describe(snap)
-        if tier == scoring.AUTO and split & set(key):
-            tier, description = scoring.CANDIDATE, description + "; AGAINST: split by the user"
-        links[key] = _link(key, PERSON, tier, scoring.score(evidence), description, evidence)
+    for key, link in report.state.pairs.items():
+        if link.tier == scoring.AUTO and split & set(key):
+            link = replace(link, tier=scoring.CANDIDATE,
+                           description=link.description + "; AGAINST: split by the user")
+        links[key] = link
     for key, decision in decided.items():
         tier = scoring.ACCEPTED if decision.decision == "accept" else scoring.REJECTED
         found = links.get(key)
         note = f"{decision.decision}ed by the user" + (f": {decision.note}" if decision.note
                                                         else "")
         if found is None:
-            evidence = Evidence(frozenset())
-            links[key] = _link(key, PERSON, tier, 0.0, note, evidence)
+            links[key] = IdentityLink(key[0], key[1], PERSON, tier, 0.0, note)
         else:
-            links[key] = IdentityLink(found.a, found.b, PERSON, tier, found.score,
-                                      f"{note}; {found.description}", found.rules,
-                                      found.coauthors, found.papers)
-    report.links = [*links.values(), *_account_links(snap, split)]
+            links[key] = replace(found, tier=tier, description=f"{note}; {found.description}")
+    accounts = [link if link.a not in split or link.tier != scoring.AUTO
+                else replace(link, tier=scoring.CANDIDATE, score=0.4)
+                for person_links in report.state.accounts.values() for link in person_links]
+    report.links = [*links.values(), *accounts]
     report.links.sort(key=lambda link: (scoring.TIERS.index(link.tier), -link.score,
                                         link.a, link.b))
     return report
-
-
-def _link(key: Pair, kind: str, tier: str, score: float, description: str,
-          evidence: Evidence) -> IdentityLink:
-    return IdentityLink(key[0], key[1], kind, tier, score, description, evidence.rules,
-                        evidence.coauthors, tuple(sorted({*evidence.same_slot,
-                                                          *evidence.papers})))
 
 
 def _decisions(curation: Curation, snap: Snapshot, graph: GraphStore,
@@ -136,32 +109,6 @@ def _decisions(curation: Curation, snap: Snapshot, graph: GraphStore,
         elif people[0] != people[1]:
             decided[pair(people[0], people[1])] = decision
     return decided, split
-
-
-def _account_links(snap: Snapshot, split: set[str]) -> Iterator[IdentityLink]:
-    """A person and a GitHub/HF account: the account owns an artefact of one of the
-    person's papers and its name matches one of the person's name keys."""
-    owning = {person for listing, slots in snap.listings.items() if listing[1] in snap.owners
-              for person in slots.values()}  # most people list no paper with an owner
-    for person in sorted(owning & snap.names.keys()):
-        owned: dict[str, list[str]] = {}
-        for paper in sorted(snap.papers_of.get(person, ())):
-            for account in sorted(snap.owners.get(paper, ())):
-                owned.setdefault(account, []).append(paper)
-        keys: dict[str, str] = {}
-        for name in snap.names[person]:
-            keys.update({k: r for k, r in nm.name_keys(name).items() if k not in keys})
-        for account, papers in owned.items():
-            rule = keys.get(nm.compact(snap.account_names.get(account, "")))
-            if rule is None:
-                continue
-            auto = rule in nm.FULL_RULES and person not in split
-            listed = ", ".join(snap.paper_label(p) for p in papers[:5])
-            yield IdentityLink(person, account, ACCOUNT,
-                               scoring.AUTO if auto else scoring.CANDIDATE,
-                               0.9 if auto else 0.4,
-                               f"rules: {rule}; owns artefacts of {listed}",
-                               frozenset({rule}), (), tuple(papers))
 
 
 def link_quads(links: list[IdentityLink], graph: ox.NamedNode, base: str,
@@ -191,17 +138,18 @@ def link_quads(links: list[IdentityLink], graph: ox.NamedNode, base: str,
             yield ox.Quad(a, link.predicate, b, graph)
 
 
-def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None
-            ) -> PeopleReport:
+def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None,
+            state: PeopleState | None = None) -> PeopleReport:
     """Recompute the identity links of ``graph`` and replace its people graph.
 
     Called by every build and add (and by ``kg people`` after a decision), so the
     links always follow the whole graph and the latest curation file. ``snap`` is
     the graph's snapshot when the caller has it (:func:`snapshot_of` a build's
-    union lines); otherwise it is read from the store.
+    union lines); otherwise it is read from the store. ``state`` is an earlier
+    refresh's (:mod:`kg.people.state`), for weighing only what changed since.
     """
     snap = read_snapshot(graph.store) if snap is None else snap
-    report = compute_links(snap, curation, graph)
+    report = compute_links(snap, curation, graph, state)
     target = people_graph(graph.base)
     graph.replace_graph(target, link_quads(report.links, target, graph.base, curation))
     return report

@@ -18,7 +18,8 @@ from kg.graph.kinds import AUTHOR
 from kg.graph.store import GraphStore
 from kg.people import names as nm
 from kg.people import scoring
-from kg.people.links import PERSON, stored_links
+from kg.people.identity import PERSON
+from kg.people.links import stored_links
 from kg.people.review import curation_for, review
 from kg.people.snapshot import read_snapshot
 

@@ -104,7 +104,7 @@ def read_snapshot(store: ox.Store) -> Snapshot:
     for row in select(store, _TITLES):
         ids[row["paper"].value].add(row["id"].value)
     snap.paper_ids = {paper: min(found) for paper, found in ids.items()}
-    _index(snap)
+    index(snap)
     return snap
 
 
@@ -159,7 +159,7 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
         if s in papers:
             ids[value(s)].add(value(o))
     snap.paper_ids = {paper: min(found) for paper, found in ids.items()}
-    _index(snap)
+    index(snap)
     return snap
 
 
@@ -171,7 +171,8 @@ def _many(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     return found
 
 
-def _index(snap: Snapshot) -> None:
+def index(snap: Snapshot) -> None:
+    """Fill the derived indexes (``listings_of``, ``papers_of``) from the listings."""
     listings_of: dict[str, list[Listing]] = defaultdict(list)
     papers_of: dict[str, set[str]] = defaultdict(set)
     for listing in sorted(snap.listings):

@@ -1,0 +1,160 @@
+"""What the identity links were computed from, kept so the next run weighs only what
+its change can reach.
+
+Why: the links are a function of the whole graph's people (blocking over every
+name, evidence over every candidate pair), about a second at 10k papers, while a
+daily ``kg add`` changes a few dozen people. A :class:`PeopleState` holds the
+snapshot the links came from, the blocking index and the uncurated links; given
+the next snapshot, :func:`advance` finds the people whose facts differ and
+weighs again only the pairs those differences can reach:
+
+* a pair's rules depend on its two people's names, so only the pairs of renamed
+  people are formed again (:meth:`kg.people.candidates.Blocking.rename`);
+* a pair's evidence reads its two people's names, listings, papers (their tasks,
+  owners, identifiers, owners' names), their co-authors' keys, and the keys of
+  those co-authors' full-rule partners, and the full names their keys meet. So
+  with ``changed`` the people whose own facts differ, ``near`` is ``changed``
+  and its candidate partners (before and after), and every pair with a side in
+  ``near`` or among the co-authors of ``near`` is weighed again; every other
+  pair keeps its link;
+* an account link depends on its person's names, papers and their owners: those
+  of changed people are found again.
+
+:func:`fresh` computes everything; the tests check that :func:`advance` always
+ends where :func:`fresh` would.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.people.candidates import Blocking, Pair, blocking
+from kg.people.evidence import EvidenceFinder
+from kg.people.identity import IdentityLink, account_links, owning, person_link
+from kg.people.snapshot import Snapshot, index
+
+#: The layout of :func:`dump`'s bytes; change it when the state's fields change.
+_FORMAT = "paperkg people state 1"
+
+
+@dataclass(slots=True)
+class PeopleState:
+    """A snapshot, its blocking and its uncurated links (person pairs; accounts by person)."""
+
+    snapshot: Snapshot
+    blocking: Blocking
+    pairs: dict[Pair, IdentityLink]
+    accounts: dict[str, tuple[IdentityLink, ...]]
+
+
+def fresh(snap: Snapshot) -> PeopleState:
+    """Everything computed from ``snap``."""
+    block = blocking(snap.names)
+    finder = EvidenceFinder(snap, block.candidates())
+    pairs = {key: person_link(key, finder) for key in sorted(block.rules)}
+    accounts = {person: found for person in sorted(owning(snap))
+                if (found := account_links(snap, person))}
+    return PeopleState(snap, block, pairs, accounts)
+
+
+def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
+    """The state of ``snap``, from ``state`` (which it takes over): what it must."""
+    old = state.snapshot
+    changed = changed_people(old, snap)
+    before = state.blocking.rules
+    state.blocking.rename(snap.names)
+    after = state.blocking.rules
+    near = changed | _partners(before, changed) | _partners(after, changed)
+    # A co-author before but not after (or after only) is on a listing that changed.
+    reach = near | _coauthors(snap, near)
+    finder = EvidenceFinder(snap, state.blocking.candidates())
+    pairs = {}
+    for key in sorted(after):
+        kept = state.pairs.get(key)
+        if kept is None or key[0] in reach or key[1] in reach:
+            kept = person_link(key, finder)
+        pairs[key] = kept
+    accounts = {person: found for person, found in state.accounts.items()
+                if person not in changed}
+    for person in sorted(changed & owning(snap)):
+        if found := account_links(snap, person):
+            accounts[person] = found
+    return PeopleState(snap, state.blocking, pairs, dict(sorted(accounts.items())))
+
+
+def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
+    """The people whose own facts differ between two snapshots: names, listings, or
+    their papers' tasks, owners, identifiers or owners' names."""
+    changed = {person for person in old.names.keys() | new.names.keys()
+               if old.names.get(person) != new.names.get(person)}
+    for listing in old.listings.keys() | new.listings.keys():
+        was, now = old.listings.get(listing), new.listings.get(listing)
+        if was != now:
+            changed.update((was or {}).values(), (now or {}).values())
+    papers = {*_differ(old.tasks, new.tasks), *_differ(old.owners, new.owners),
+              *_differ(old.paper_ids, new.paper_ids)}
+    accounts = set(_differ(old.account_names, new.account_names))
+    if accounts:
+        papers.update(paper for snap in (old, new) for paper, owners in snap.owners.items()
+                      if owners & accounts)
+    # Whoever left a paper's listings is on a listing that changed, so the new ones do.
+    changed.update(person for (_, paper), slots in new.listings.items() if paper in papers
+                   for person in slots.values())
+    return changed
+
+
+def _differ(old: Mapping[str, object], new: Mapping[str, object]) -> Iterable[str]:
+    return (key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+
+
+def _partners(rules: dict[Pair, frozenset[str]], people: set[str]) -> set[str]:
+    return {other for a, b in rules if a in people or b in people for other in (a, b)}
+
+
+def _coauthors(snap: Snapshot, people: set[str]) -> set[str]:
+    return {other for person in people for listing in snap.listings_of.get(person, ())
+            for other in snap.listings[listing].values()}
+
+
+def dump(state: PeopleState) -> bytes:
+    """The state as bytes for :func:`load` (``marshal``: plain data, read back
+    without running anything)."""
+    snap, block = state.snapshot, state.blocking
+    links = [_fields(link) for link in state.pairs.values()]
+    accounts = {person: [_fields(link) for link in found]
+                for person, found in state.accounts.items()}
+    return marshal.dumps((_FORMAT, sys.version_info[:2], (
+        snap.names, snap.listings, snap.tasks, snap.owners, snap.account_names,
+        snap.paper_ids), (block.index, block.compact, block.full, block.names, block.rules,
+                          block.matches), links, accounts))
+
+
+def load(data: bytes) -> PeopleState | None:
+    """A state :func:`dump` wrote, or None for anything else (another Python, another
+    layout, a damaged file)."""
+    try:
+        header, version, snap_fields, block_fields, links, accounts = marshal.loads(data)
+        if header != _FORMAT or version != sys.version_info[:2]:
+            return None
+        snap = Snapshot(*snap_fields)
+        index(snap)
+        block = Blocking(*block_fields)
+        pairs = {(link.a, link.b): link for link in map(_link, links)}
+        return PeopleState(snap, block, pairs, {
+            person: tuple(map(_link, found)) for person, found in accounts.items()})
+    except (EOFError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def _fields(link: IdentityLink) -> tuple[Any, ...]:
+    return (link.a, link.b, link.kind, link.tier, link.score, link.description, link.rules,
+            link.coauthors, link.papers)
+
+
+def _link(fields: tuple[Any, ...]) -> IdentityLink:
+    return IdentityLink(*fields)
+

@@ -1,0 +1,203 @@
+"""The people state kept between runs (kg.people.state): weighing only the pairs a
+change reaches must always end where weighing everything does, for random edits
+of names, author lists, tasks, owners and identifiers, and across real adds.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.engine import union
+from kg.engine.add import add_to_output
+from kg.engine.workspace import Workspace
+from kg.people import state as people_state
+from kg.people.candidates import generate
+from kg.people.links import people_graph
+from kg.people.snapshot import Snapshot, index
+
+P = "https://w3id.org/paperkg/person/"
+#: Spellings that meet under the name rules (and some that meet several full names).
+SPELLINGS = {
+    "percy-liang": ["Percy Liang"], "percyliang": ["percyliang"], "liang-percy": ["Liang Percy"],
+    "pliang": ["pliang"], "song-zhang": ["Song Zhang"], "shu-zhang": ["Shu Zhang"],
+    "szhang42": ["szhang42"], "xihui-liu": ["Xihui Liu"], "xihuiliu": ["XihuiLiu"],
+    "vladlen-koltun": ["Vladlen Koltun"], "vkoltun": ["vkoltun"], "ada-lovelace": ["Ada Lovelace"],
+    "mette-thuno": ["Mette Thunø"], "mettethuno": ["mettethuno"], "jun-liu": ["Jun Liu"],
+}
+ACCOUNTS = ["percyliang", "xihuiliu", "vkoltun", "openai", "szhang42"]
+
+
+def make(names: dict[str, list[str]], listings: dict[tuple[str, str], dict[int, str]],
+         tasks: dict[str, set[str]], owners: dict[str, set[str]],
+         account_names: dict[str, str], ids: dict[str, str]) -> Snapshot:
+    """A snapshot of copies: editing the arguments later leaves it as it was."""
+    snap = Snapshot(*copy.deepcopy((names, listings, tasks, owners, account_names, ids)))
+    index(snap)
+    return snap
+
+
+def random_snapshot(rng: random.Random) -> Snapshot:
+    people = rng.sample(sorted(SPELLINGS), 10)
+    names = {P + p: sorted(SPELLINGS[p]) for p in people}
+    listings: dict[tuple[str, str], dict[int, str]] = {}
+    for n in range(12):
+        authors = rng.sample(people, rng.randint(1, 4))
+        listings[(f"entry{n}", f"paper{n % 9}")] = {i + 1: P + a for i, a in enumerate(authors)}
+    tasks = {f"paper{n}": set(rng.sample(["nlp", "vision", "audio", "rl"], 2)) for n in range(9)}
+    owners = {f"paper{n}": {f"acct:{a}" for a in rng.sample(ACCOUNTS, 2)} for n in range(0, 9, 2)}
+    account_names = {f"acct:{a}": a for a in ACCOUNTS}
+    ids = {f"paper{n}": f"2501.{n:05d}" for n in range(9)}
+    return make(names, listings, tasks, owners, account_names, ids)
+
+
+def edited(snap: Snapshot, rng: random.Random) -> Snapshot:
+    """``snap`` with one to three random edits of the kinds a day or a correction makes."""
+    new = copy.deepcopy(Snapshot(snap.names, snap.listings, snap.tasks, snap.owners,
+                                 snap.account_names, snap.paper_ids))
+    for _ in range(rng.randint(1, 3)):
+        edit = rng.choice(["spelling", "person", "drop person", "listing", "drop listing",
+                           "task", "owner", "account name", "id"])
+        person = rng.choice(sorted(SPELLINGS))
+        if edit == "spelling" and new.names:
+            target = rng.choice(sorted(new.names))
+            new.names[target] = sorted({*new.names[target], *SPELLINGS[person]})
+        elif edit == "person":
+            new.names[P + person] = sorted(SPELLINGS[person])
+        elif edit == "drop person" and new.names:
+            gone = rng.choice(sorted(new.names))
+            del new.names[gone]
+            new.listings = {key: {pos: p for pos, p in slots.items() if p != gone}
+                            for key, slots in new.listings.items()}
+        elif edit == "listing":
+            authors = rng.sample(sorted(new.names), min(3, len(new.names)))
+            new.listings[(f"entry{rng.randint(0, 30)}", f"paper{rng.randint(0, 12)}")] = {
+                i + 1: a for i, a in enumerate(authors)}
+        elif edit == "drop listing" and new.listings:
+            del new.listings[rng.choice(sorted(new.listings))]
+        elif edit == "task":
+            new.tasks[f"paper{rng.randint(0, 12)}"] = {rng.choice(["nlp", "vision", "math"])}
+        elif edit == "owner":
+            new.owners[f"paper{rng.randint(0, 12)}"] = {f"acct:{rng.choice(ACCOUNTS)}"}
+        elif edit == "account name":
+            account = rng.choice(ACCOUNTS)
+            new.account_names[f"acct:{account}"] = rng.choice([account, "someone", "Percy-Liang"])
+        elif edit == "id":
+            new.paper_ids[f"paper{rng.randint(0, 12)}"] = f"2502.{rng.randint(0, 99):05d}"
+    index(new)
+    return new
+
+
+def assert_same(found: people_state.PeopleState, expected: people_state.PeopleState) -> None:
+    assert found.pairs == expected.pairs
+    assert found.accounts == expected.accounts
+    assert found.blocking.candidates() == expected.blocking.candidates()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_advancing_ends_where_weighing_everything_does(seed: int) -> None:
+    rng = random.Random(seed)
+    snap = random_snapshot(rng)
+    state = people_state.fresh(snap)
+    weighed = len(state.pairs)
+    for _ in range(6):
+        snap = edited(snap, rng)
+        state = people_state.advance(state, snap)
+        assert_same(state, people_state.fresh(snap))
+        weighed += len(state.pairs)
+    assert weighed, "the random people never formed a candidate pair: the test proved nothing"
+
+
+def test_blocking_follows_renames_as_a_fresh_index_would() -> None:
+    names = {P + p: sorted(s) for p, s in SPELLINGS.items()}
+    state = people_state.fresh(make(names, {}, {}, {}, {}, {}))
+    del names[P + "percyliang"]
+    names[P + "szhang"] = ["S. Zhang"]
+    state = people_state.advance(state, make(names, {}, {}, {}, {}, {}))
+    assert state.blocking.candidates() == generate(names)
+    assert (P + "percy-liang", P + "pliang") in state.blocking.rules
+
+
+def test_a_person_gone_reweighs_the_pairs_of_its_former_partners() -> None:
+    """szhang42 fits two full names (counter-evidence on its pairs); once Shu Zhang is
+    gone, its pair with Song Zhang loses that counter-evidence."""
+    names = {P + p: SPELLINGS[p] for p in ("szhang42", "song-zhang", "shu-zhang", "jun-liu")}
+    listings = {("e1", "paper1"): {1: P + "szhang42", 2: P + "jun-liu"},
+                ("e2", "paper2"): {1: P + "song-zhang", 2: P + "jun-liu"},
+                ("e3", "paper3"): {1: P + "shu-zhang"}}
+    state = people_state.fresh(make(names, listings, {}, {}, {}, {}))
+    key = (P + "song-zhang", P + "szhang42")
+    assert "AGAINST: the username matches 2 full names" in state.pairs[key].description
+    del names[P + "shu-zhang"], listings[("e3", "paper3")]
+    snap = make(names, listings, {}, {}, {}, {})
+    state = people_state.advance(state, snap)
+    assert_same(state, people_state.fresh(snap))
+    assert "AGAINST" not in state.pairs[key].description
+
+
+def test_a_state_reads_back_and_damage_is_refused() -> None:
+    state = people_state.fresh(random_snapshot(random.Random(1)))
+    data = people_state.dump(state)
+    back = people_state.load(data)
+    assert back is not None
+    assert_same(back, state)
+    assert back.snapshot.listings_of == state.snapshot.listings_of
+    other_layout = data.replace(b"state 1", b"state 0")
+    for damaged in (data[: len(data) // 2], b"", b"\x00" * 40, other_layout):
+        assert people_state.load(damaged) is None
+
+
+@pytest.fixture()
+def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    return [Path(shutil.copyfile(path, folder / path.name))
+            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))[:30]]
+
+
+def people_quads(out: Path) -> list[str]:
+    graph = Workspace(out).open(read_only=True)
+    try:
+        target = people_graph(graph.base)
+        return sorted(str(q) for q in graph.store.quads_for_pattern(None, None, None, target))
+    finally:
+        graph.close()
+
+
+def kept_state(out: Path) -> people_state.PeopleState:
+    graph = Workspace(out).open(read_only=True)
+    try:
+        state = union.carried_people(graph, out)
+    finally:
+        graph.close()
+    assert state is not None, "no people state kept for the store's union"
+    return state
+
+
+def test_adds_keep_the_people_a_rebuild_finds(days: list[Path], tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    kg.build(days[:-3], out, html=False)
+    weighed: list[int] = []
+    real = people_state.advance
+
+    def counting(state: people_state.PeopleState, snap: Snapshot) -> people_state.PeopleState:
+        weighed.append(1)
+        return real(state, snap)
+
+    monkeypatch.setattr("kg.people.links.advance", counting)
+    for day in days[-3:]:
+        add_to_output([day], out)
+    # a corrected day: its last row dropped
+    rows = days[4].read_text(encoding="utf-8").splitlines(keepends=True)
+    days[4].write_text("".join(rows[:-1]), encoding="utf-8")
+    add_to_output([days[4]], out)
+    assert len(weighed) == 4, "an add weighed everything instead of following its state"
+    kg.build(days, tmp_path / "full", html=False)
+    assert people_quads(out) == people_quads(tmp_path / "full")
+    assert_same(kept_state(out), kept_state(tmp_path / "full"))
