@@ -198,10 +198,12 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         change = union.new_change()
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
-        facts, lines = union.follow(graph, workspace.directory, previous, kept, change)
+        union_after = union.follow(graph, workspace.directory, previous, kept, change)
+        facts, lines = union_after.facts, union_after.lines
         graph.close()  # flushed: the page's process reads the new union from disk
         page = page_job.start(graph, workspace.directory) if export else None
-        people_after = refresh_people(graph, curation, result.parsed, facts, people_before)
+        people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
+                                      union_after.changed)
         union.keep_people(graph, workspace.directory, people_after)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index

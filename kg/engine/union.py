@@ -34,6 +34,7 @@ import io
 import os
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.graph.facts import UnionFacts
@@ -128,10 +129,20 @@ def carried(graph: GraphStore, directory: str | os.PathLike[str]) -> Carried | N
     return None if counts is None or facts is None else (counts, facts)
 
 
+@dataclass(slots=True)
+class Followed:
+    """The union after an add: its facts, a lines file matching the store if there is
+    one, and the union lines the add changed when the facts followed them (else None)."""
+
+    facts: UnionFacts
+    lines: Path | None
+    changed: set[str] | None
+
+
 def follow(graph: GraphStore, directory: str | os.PathLike[str], previous: Path | None,
-           kept: Carried | None, change: UnionChange) -> tuple[UnionFacts, Path | None]:
-    """The union facts after an add, and a union lines file matching the store if
-    there is one; the store's VoID description is stored if the load dropped it.
+           kept: Carried | None, change: UnionChange) -> Followed:
+    """The union after an add; the store's VoID description is stored if the load
+    dropped it.
 
     ``previous`` and ``kept`` are what :func:`current` and :func:`carried` gave
     before the load. With ``kept``, counts and facts follow the change; without,
@@ -140,16 +151,16 @@ def follow(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
     loaded = graph.union_token() == change.token
     if kept is None:
         facts = UnionFacts()
-        return facts, update(graph, directory, previous, change, facts)
+        return Followed(facts, update(graph, directory, previous, change, facts), None)
     counts, facts = kept
     if not loaded:
-        return facts, previous
+        return Followed(facts, previous, set())
     counts.apply(change.before, change.after, graph.base)
     facts.apply(change.before.lines, change.after.lines)
     graph.store_void(sorted(counts.triples(graph.minter), key=triple_key))
     _save_facts(directory, change.token, facts)
     _drop_others(directory, change.token)
-    return facts, None
+    return Followed(facts, None, change.before.lines ^ change.after.lines)
 
 
 def new_change() -> UnionChange:

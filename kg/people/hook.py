@@ -17,7 +17,7 @@ from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 from kg.people.curation import Curation, default_path, read_curation
 from kg.people.links import refresh, stored_curation_path
-from kg.people.snapshot import snapshot_of
+from kg.people.snapshot import refreshed, snapshot_of
 from kg.people.state import PeopleState
 from kg.read.parse import ParseResult
 
@@ -36,18 +36,24 @@ def start_people(people: str | os.PathLike[str] | None, inputs: list[str],
 
 
 def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult,
-                   facts: UnionFacts | None = None,
-                   state: PeopleState | None = None) -> PeopleState | None:
+                   facts: UnionFacts | None = None, state: PeopleState | None = None,
+                   changed: set[str] | None = None) -> PeopleState | None:
     """Rebuild the identity links; curation problems join the run's warnings.
 
     With ``facts`` holding the whole union, the people are read from them instead
     of the store, ``state`` (the last run's, see :mod:`kg.people.state`) spares
     the pairs the change cannot reach, and the new state is returned for the next
-    run; without them everything is weighed and no state is returned.
+    run; without them everything is weighed and no state is returned. ``changed``,
+    the union lines that changed since ``state`` was taken, spares reading the whole
+    snapshot again (:func:`kg.people.snapshot.refreshed`).
     """
     if facts is None or not facts.complete:
         parsed.diagnostics.extend(refresh(graph, curation).diagnostics)
         return None
-    report = refresh(graph, curation, snapshot_of(facts), state)
+    if state is not None and changed is not None:
+        snap = refreshed(state.snapshot, facts, changed)
+    else:
+        snap = snapshot_of(facts)
+    report = refresh(graph, curation, snap, state)
     parsed.diagnostics.extend(report.diagnostics)
     return report.state

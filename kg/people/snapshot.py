@@ -9,8 +9,10 @@ days are one person written two ways.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -36,6 +38,15 @@ _OWNERS = f"""SELECT ?paper ?acct ?name WHERE {{
 _MENTIONS = f"""SELECT ?paper ?acct ?name WHERE {{
   ?paper {v.MENTIONS_ACCOUNT} ?acct . ?acct {v.ACCOUNT_NAME} ?name }}"""
 _PERSON, _PREPRINT = str(v.PERSON), str(v.PREPRINT)
+# Predicates as the union lines spell them, for reading changed lines.
+_TYPE_TEXT, _NAME, _ABOUT, _ATTRIBUTED = str(v.TYPE), str(v.NAME), str(v.ABOUT), \
+    str(v.QUALIFIED_ATTRIBUTION)
+_AGENT, _POSITION, _SUBJECT, _IDENTIFIER = str(v.AGENT), str(v.AUTHOR_POSITION), \
+    str(v.SUBJECT), str(v.IDENTIFIER)
+_MENTIONS, _OWNER, _ACCOUNT_NAME = str(v.MENTIONS_ACCOUNT), str(v.HAS_OWNER), \
+    str(v.ACCOUNT_NAME)
+_OWNER_TEXT = tuple(str(edge) for edge in _OWNER_EDGES)
+_T = TypeVar("_T")
 _TITLES = f"SELECT ?paper ?id WHERE {{ ?paper a {v.PREPRINT} ; {v.IDENTIFIER} ?id }}"
 
 
@@ -126,33 +137,15 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
         if s in people:
             names[value(s)].add(value(o))
     snap.names = {person: sorted(found) for person, found in names.items()}
-    about, attributed = _many(facts.of(v.ABOUT)), _many(facts.of(v.QUALIFIED_ATTRIBUTION))
-    agents, positions = _many(facts.of(v.AGENT)), _many(facts.of(v.AUTHOR_POSITION))
-    listings: dict[Listing, dict[int, str]] = defaultdict(dict)
-    for entry, authorships in attributed.items():
-        for paper in about.get(entry, ()):
-            for authorship in authorships:
-                for person in agents.get(authorship, ()):
-                    for position in positions.get(authorship, ()):
-                        listings[(value(entry), value(paper))][int(value(position))] = \
-                            value(person)
-    snap.listings = dict(listings)
+    snap.listings = _listings(
+        _many(facts.of(v.ABOUT)), _many(facts.of(v.QUALIFIED_ATTRIBUTION)),
+        _many(facts.of(v.AGENT)), _many(facts.of(v.AUTHOR_POSITION)))
     tasks: dict[str, set[str]] = defaultdict(set)
     for s, o in facts.of(v.SUBJECT):
         if s in papers:
             tasks[value(s)].add(value(o))
     snap.tasks = dict(tasks)
-    account_of = _many(facts.of(v.ACCOUNT_NAME))
-    owner_of = _many(facts.of(v.HAS_OWNER))
-    owners: dict[str, set[str]] = defaultdict(set)
-    account_names: dict[str, set[str]] = defaultdict(set)
-    edges = [pair for edge in _OWNER_EDGES for pair in facts.of(edge)]
-    accounts = [(paper, acct) for paper, item in edges for acct in owner_of.get(item, ())]
-    for paper, acct in chain(accounts, facts.of(v.MENTIONS_ACCOUNT)):
-        for name in account_of.get(acct, ()):
-            owners[value(paper)].add(value(acct))
-            account_names[value(acct)].add(value(name))
-    snap.owners = dict(owners)
+    snap.owners, account_names = _owners(facts)
     snap.account_names = {acct: min(found) for acct, found in account_names.items()}
     ids: dict[str, set[str]] = defaultdict(set)
     for s, o in facts.of(v.IDENTIFIER):
@@ -161,6 +154,138 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
     snap.paper_ids = {paper: min(found) for paper, found in ids.items()}
     index(snap)
     return snap
+
+
+def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapshot:
+    """:func:`snapshot_of` the facts, given ``old``, the snapshot of the facts before
+    the union ``lines`` changed (came or went): only what those lines can touch is
+    read again (the people, entries, papers and accounts they name, and the papers
+    behind the entries' authorships, the items and the accounts), each by one scan
+    of a predicate's facts, so a day's change costs a few scans, not a snapshot.
+    """
+    persons, entries, papers, accounts = _touched(lines, facts)
+    new = Snapshot(dict(old.names), dict(old.listings), dict(old.tasks), dict(old.owners),
+                   dict(old.account_names), dict(old.paper_ids))
+    types = [(s, o) for s, o in facts.of(v.TYPE) if s in persons or s in papers]
+    people = {s for s, o in types if o == _PERSON}
+    names: dict[str, set[str]] = defaultdict(set)
+    for s, o in facts.of(v.NAME):
+        if s in people:
+            names[value(s)].add(value(o))
+    _put(new.names, persons, {s: sorted(found) for s, found in names.items()})
+    gone = {value(entry) for entry in entries}
+    for listing in [key for key in new.listings if key[0] in gone]:
+        del new.listings[listing]
+    about = _many([(s, o) for s, o in facts.of(v.ABOUT) if s in entries])
+    attributed = _many([(s, o) for s, o in facts.of(v.QUALIFIED_ATTRIBUTION) if s in entries])
+    authorships = {a for found in attributed.values() for a in found}
+    agents = _many([(s, o) for s, o in facts.of(v.AGENT) if s in authorships])
+    positions = _many([(s, o) for s, o in facts.of(v.AUTHOR_POSITION) if s in authorships])
+    new.listings.update(_listings(about, attributed, agents, positions))
+    typed = {s for s, o in types if o == _PREPRINT}
+    tasks: dict[str, set[str]] = defaultdict(set)
+    for s, o in facts.of(v.SUBJECT):
+        if s in typed:
+            tasks[value(s)].add(value(o))
+    _put(new.tasks, papers, tasks)
+    ids: dict[str, set[str]] = defaultdict(set)
+    for s, o in facts.of(v.IDENTIFIER):
+        if s in typed:
+            ids[value(s)].add(value(o))
+    _put(new.paper_ids, papers, {s: min(found) for s, found in ids.items()})
+    owners, _ = _owners(facts, papers)
+    _put(new.owners, papers, owners)
+    # An account is named in the snapshot while it owns some paper's artefacts.
+    accounts |= {f"<{a}>" for paper in papers for a in (*old.owners.get(value(paper), ()),
+                                                       *owners.get(value(paper), ()))}
+    owning = {a for found in new.owners.values() for a in found}
+    names_of: dict[str, set[str]] = defaultdict(set)
+    for s, o in facts.of(v.ACCOUNT_NAME):
+        if s in accounts and value(s) in owning:
+            names_of[value(s)].add(value(o))
+    _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
+    index(new)
+    return new
+
+
+def _touched(lines: Iterable[str], facts: UnionFacts
+             ) -> tuple[set[str], set[str], set[str], set[str]]:
+    """The people, entries, papers and accounts (N-Triples terms) whose part of a
+    snapshot the changed union ``lines`` can touch."""
+    persons: set[str] = set()
+    entries: set[str] = set()
+    papers: set[str] = set()
+    accounts: set[str] = set()
+    authorships: set[str] = set()
+    items: set[str] = set()
+    by_predicate = {_NAME: persons, _ABOUT: entries, _ATTRIBUTED: entries,
+                    _AGENT: authorships, _POSITION: authorships, _SUBJECT: papers,
+                    _IDENTIFIER: papers, _MENTIONS: papers, _OWNER: items,
+                    _ACCOUNT_NAME: accounts, **dict.fromkeys(_OWNER_TEXT, papers)}
+    for line in lines:
+        subject, predicate, rest = line.split(None, 2)
+        if predicate == _TYPE_TEXT:
+            obj = rest[:-3]
+            if obj == _PERSON:
+                persons.add(subject)
+            elif obj == _PREPRINT:
+                papers.add(subject)
+        elif predicate in by_predicate:
+            by_predicate[predicate].add(subject)
+    if authorships:
+        entries.update(s for s, o in facts.of(v.QUALIFIED_ATTRIBUTION) if o in authorships)
+    if accounts:
+        items.update(s for s, o in facts.of(v.HAS_OWNER) if o in accounts)
+        papers.update(s for s, o in facts.of(v.MENTIONS_ACCOUNT) if o in accounts)
+    if items:
+        papers.update(s for edge in _OWNER_EDGES for s, o in facts.of(edge) if o in items)
+    return persons, entries, papers, accounts
+
+
+def _put(target: dict[str, _T], keys: set[str], found: dict[str, _T]) -> None:
+    """Set ``target``'s entries for ``keys`` (N-Triples terms) to those ``found`` has
+    (keyed by value, as ``target``), dropping the keys ``found`` lacks."""
+    for key in map(value, keys):
+        if key in found:
+            target[key] = found[key]
+        else:
+            target.pop(key, None)
+
+
+def _listings(about: dict[str, list[str]], attributed: dict[str, list[str]],
+              agents: dict[str, list[str]], positions: dict[str, list[str]]
+              ) -> dict[Listing, dict[int, str]]:
+    """Each entry's author slots for its paper, from the facts' terms."""
+    listings: dict[Listing, dict[int, str]] = defaultdict(dict)
+    for entry, authorships in attributed.items():
+        for paper in about.get(entry, ()):
+            for authorship in authorships:
+                for person in agents.get(authorship, ()):
+                    for position in positions.get(authorship, ()):
+                        listings[(value(entry), value(paper))][int(value(position))] = \
+                            value(person)
+    return dict(listings)
+
+
+def _owners(facts: UnionFacts, papers: set[str] | None = None
+            ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Paper → the named accounts owning its artefacts or mentioned by it, and account →
+    its names, by value (for the N-Triples terms ``papers`` only, when given)."""
+    edges = [(s, o) for edge in _OWNER_EDGES for s, o in facts.of(edge)
+             if papers is None or s in papers]
+    mentions = [(s, o) for s, o in facts.of(v.MENTIONS_ACCOUNT) if papers is None or s in papers]
+    items = {item for _, item in edges}
+    owner_of = _many([(s, o) for s, o in facts.of(v.HAS_OWNER) if s in items])
+    pairs = [(paper, acct) for paper, item in edges for acct in owner_of.get(item, ())]
+    accounts = {acct for _, acct in pairs} | {acct for _, acct in mentions}
+    account_of = _many([(s, o) for s, o in facts.of(v.ACCOUNT_NAME) if s in accounts])
+    owners: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
+    for paper, acct in chain(pairs, mentions):
+        for name in account_of.get(acct, ()):
+            owners[value(paper)].add(value(acct))
+            names[value(acct)].add(value(name))
+    return dict(owners), dict(names)
 
 
 def _many(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:

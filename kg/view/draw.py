@@ -11,6 +11,7 @@ tasks and of the papers it keeps. The picture is the same as
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,13 +66,31 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
     from kg.view import projection as p
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
 
-    known = facts if facts is not None and facts.complete else None
-    kinds = p.fact_kinds(known) if known is not None else p.node_kinds(graph)
-    if len(kinds) <= (OVERVIEW_MIN_NODES if min_nodes is None else min_nodes):
-        return None
+    limit = OVERVIEW_MIN_NODES if min_nodes is None else min_nodes
+    if facts is not None and facts.complete:
+        size, papers_of, degree = p.fact_overview(facts)
+        if size <= limit:
+            return None
+        kinds = {paper: "paper" for papers in papers_of.values() for paper in papers}
+        kinds.update(dict.fromkeys(papers_of, "task"))
+    else:
+        kinds = p.node_kinds(graph)
+        size = len(kinds)
+        if size <= limit:
+            return None
+        papers_of, degree = _tasks_and_degrees(kinds, p.entity_pairs(graph))
+    tasks = p.node_attributes(graph, kinds, list(papers_of))
+    view = overview_of(tasks, papers_of, degree,
+                       lambda nodes: p.node_attributes(graph, kinds, nodes))
+    return view, size
+
+
+def _tasks_and_degrees(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]
+                       ) -> tuple[dict[str, list[str]], Counter[str]]:
+    """Each task's papers (tasks sorted) and every node's degree, over the entity
+    edges between the nodes of ``kinds``."""
     degree: Counter[str] = Counter()
     papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
-    pairs = p.fact_pairs(known) if known is not None else p.entity_pairs(graph)
     for source, target in pairs:
         if source in kinds and target in kinds:
             degree[source] += 1
@@ -80,10 +99,7 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
                 papers_of[target].append(source)
     for task, papers in papers_of.items():
         papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
-    tasks = p.node_attributes(graph, kinds, list(papers_of))
-    view = overview_of(tasks, papers_of, degree,
-                       lambda nodes: p.node_attributes(graph, kinds, nodes))
-    return view, len(kinds)
+    return papers_of, degree
 
 
 def _overview_note(size: int) -> str:

@@ -42,12 +42,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
 import os
 from collections.abc import Hashable
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -83,7 +85,12 @@ _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 @cache
 def _vis_assets() -> tuple[str, str]:
     """vis-network JS and CSS as shipped inside the installed pyvis package."""
-    base = resources.files("pyvis").joinpath(_VIS_DIR)
+    # Found, not imported: importing pyvis costs every page ~0.1 s, and only its files
+    # are needed.
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed: its vis-network files are needed")
+    base = Path(spec.submodule_search_locations[0]) / _VIS_DIR
     js = base.joinpath("vis-network.min.js").read_text(encoding="utf-8")
     css = base.joinpath("vis-network.css").read_text(encoding="utf-8")
     for text in (js, css):  # inlined verbatim, so it must not close its own element
