@@ -184,14 +184,15 @@ SNAPSHOT_FIELDS = ("names", "listings", "tasks", "owners", "account_names", "pap
 
 
 def corrected(day: Path) -> None:
-    """Edit a day as a correction might: one row's first author renamed, one row's
-    GitHub link dropped, the last row removed."""
+    """Edit a day as a correction might: one row's first author renamed and her GitHub
+    account linked, another row's GitHub link dropped, the last row removed."""
     rows = day.read_text(encoding="utf-8").splitlines(keepends=True)
     table = [i for i, row in enumerate(rows) if row.startswith("| [")]
     cells = rows[table[0]].split(" | ")
     cells[1] = "Ada Lovelace, " + cells[1].split(", ", 1)[-1]
+    cells[4] = "[Link](https://github.com/adalovelace)"
     rows[table[0]] = " | ".join(cells)
-    linked = [i for i in table if "github.com" in rows[i]]
+    linked = [i for i in table[1:-1] if "github.com" in rows[i]]
     assert linked, f"{day.name} has no GitHub link to drop"
     cells = rows[linked[-1]].split(" | ")
     cells[4] = "N/A"
@@ -227,5 +228,7 @@ def test_adds_keep_the_people_a_rebuild_finds(days: list[Path], tmp_path: Path,
     assert people_quads(out) == people_quads(tmp_path / "full")
     ours, rebuilt = kept_state(out), kept_state(tmp_path / "full")
     assert_same(ours, rebuilt)
+    assert any(link.b.endswith("/adalovelace") for found in ours.accounts.values()
+               for link in found), "the mentioned account was not linked to its person"
     for name in SNAPSHOT_FIELDS:
         assert getattr(ours.snapshot, name) == getattr(rebuilt.snapshot, name), name

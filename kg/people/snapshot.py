@@ -43,7 +43,7 @@ _TYPE_TEXT, _NAME, _ABOUT, _ATTRIBUTED = str(v.TYPE), str(v.NAME), str(v.ABOUT),
     str(v.QUALIFIED_ATTRIBUTION)
 _AGENT, _POSITION, _SUBJECT, _IDENTIFIER = str(v.AGENT), str(v.AUTHOR_POSITION), \
     str(v.SUBJECT), str(v.IDENTIFIER)
-_MENTIONS, _OWNER, _ACCOUNT_NAME = str(v.MENTIONS_ACCOUNT), str(v.HAS_OWNER), \
+_MENTIONED, _OWNER, _ACCOUNT_NAME = str(v.MENTIONS_ACCOUNT), str(v.HAS_OWNER), \
     str(v.ACCOUNT_NAME)
 _OWNER_TEXT = tuple(str(edge) for edge in _OWNER_EDGES)
 _T = TypeVar("_T")
@@ -220,7 +220,7 @@ def _touched(lines: Iterable[str], facts: UnionFacts
     items: set[str] = set()
     by_predicate = {_NAME: persons, _ABOUT: entries, _ATTRIBUTED: entries,
                     _AGENT: authorships, _POSITION: authorships, _SUBJECT: papers,
-                    _IDENTIFIER: papers, _MENTIONS: papers, _OWNER: items,
+                    _IDENTIFIER: papers, _MENTIONED: papers, _OWNER: items,
                     _ACCOUNT_NAME: accounts, **dict.fromkeys(_OWNER_TEXT, papers)}
     for line in lines:
         subject, predicate, rest = line.split(None, 2)
