@@ -50,21 +50,42 @@ def test_a_failed_page_process_leaves_the_page_to_the_add(
     out = tmp_path / "out"
     kg.build(days[:-1], out)
     started: list[page_job.PageJob] = []
-    real = page_job.start
+    real = page_job.PageJob.draw
 
-    def failing(graph: GraphStore, directory: Path) -> page_job.PageJob | None:
-        job = real(graph, directory)
-        assert job is not None
-        job.child.kill()  # the child dies before it draws anything
+    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
+        assert job.child is not None
+        job.child.kill()  # the child dies before it is given the union
         started.append(job)
-        return job
+        real(job, graph)
 
-    monkeypatch.setattr(page_job, "start", failing)
+    monkeypatch.setattr(page_job.PageJob, "draw", failing)
     result = add_to_output([days[-1]], out)
-    assert started and started[0].child.returncode != 0
-    assert not started[0].checkpoint.exists(), "the store's checkpoint was left behind"
+    assert started and started[0].child is not None and started[0].child.returncode != 0
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
     assert any("overview" in note for note in result.notes), result.notes
+    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
+
+
+def test_an_add_that_fails_ends_its_page_process(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+    launched: list[page_job.PageJob] = []
+    real = page_job.launch
+
+    def launch(directory: Path) -> page_job.PageJob:
+        launched.append(real(directory))
+        return launched[-1]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the load broke")
+
+    monkeypatch.setattr(page_job, "launch", launch)
+    monkeypatch.setattr("kg.engine.add._ingest", broken)
+    with pytest.raises(RuntimeError, match="the load broke"):
+        add_to_output([days[-1]], out)
+    child = launched[0].child
+    assert child is not None and child.poll() is not None, "the page's process outlived the add"
 
 
 def test_an_add_without_exports_starts_no_page_process(
@@ -73,9 +94,9 @@ def test_an_add_without_exports_starts_no_page_process(
     kg.build(days[:-1], out)
     before = (out / "graph.html").read_bytes()
 
-    def refuse(graph: object, directory: object) -> None:
+    def refuse(directory: object) -> None:
         raise AssertionError("a page process was started")
 
-    monkeypatch.setattr(page_job, "start", refuse)
+    monkeypatch.setattr(page_job, "launch", refuse)
     add_to_output([days[-1]], out, export=False)
     assert (out / "graph.html").read_bytes() == before

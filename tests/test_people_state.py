@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,9 @@ from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
 from kg.people import state as people_state
 from kg.people.candidates import generate
+from kg.people.curation import read_curation
 from kg.people.links import people_graph
+from kg.people.review import apply_to_store
 from kg.people.snapshot import Snapshot, index
 
 P = "https://w3id.org/paperkg/person/"
@@ -147,7 +151,7 @@ def test_a_state_reads_back_and_damage_is_refused() -> None:
     assert back is not None
     assert_same(back, state)
     assert back.snapshot.listings_of == state.snapshot.listings_of
-    other_layout = data.replace(b"state 1", b"state 0")
+    other_layout = data.replace(b"paperkg people state", b"paperkg people other")
     for damaged in (data[: len(data) // 2], b"", b"\x00" * 40, other_layout):
         assert people_state.load(damaged) is None
 
@@ -172,10 +176,12 @@ def people_quads(out: Path) -> list[str]:
 def kept_state(out: Path) -> people_state.PeopleState:
     graph = Workspace(out).open(read_only=True)
     try:
-        state = union.carried_people(graph, out)
+        data = union.carried_people(out, graph.union_token())
     finally:
         graph.close()
-    assert state is not None, "no people state kept for the store's union"
+    assert data is not None, "no people state kept for the store's union"
+    state = people_state.load(data)
+    assert state is not None, "the people state kept does not read back"
     return state
 
 
@@ -232,3 +238,36 @@ def test_adds_keep_the_people_a_rebuild_finds(days: list[Path], tmp_path: Path,
                for link in found), "the mentioned account was not linked to its person"
     for name in SNAPSHOT_FIELDS:
         assert getattr(ours.snapshot, name) == getattr(rebuilt.snapshot, name), name
+
+
+PEOPLE_DATA = Path(__file__).resolve().parent / "data" / "people"
+
+
+def rewrite_people(out: Path, curation: Path) -> None:
+    """What ``kg people`` does after a decision: the people graph rewritten whole."""
+    graph = Workspace(out).open()
+    try:
+        apply_to_store(graph, read_curation(curation))
+    finally:
+        graph.close()
+
+
+def test_a_people_graph_rewritten_between_adds_is_replaced_not_patched(tmp_path: Path) -> None:
+    """``kg people`` rewrites the people graph without the add's state: the next add
+    sees another stamp and writes the graph whole, ending where a rebuild does."""
+    digests = tmp_path / "digests"
+    shutil.copytree(PEOPLE_DATA / "digests", digests)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "kg", "build", str(digests), "-o", str(out),
+                           "--no-html", "-q"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    curation = digests / "people.csv"
+    curation.write_text("decision,a,b,note\nreject,Percy Liang,percyliang,not one person\n",
+                        encoding="utf-8")
+    rewrite_people(out, curation)
+    shutil.copy(PEOPLE_DATA / "later" / "papers-2024-11-06.md", digests)
+    add_to_output([digests], out, export=False)
+    kg.build([digests], tmp_path / "full", html=False)
+    ours, rebuilt = people_quads(out), people_quads(tmp_path / "full")
+    assert ours == rebuilt
+    assert any("rejected" in quad for quad in ours), "the curation was not applied"

@@ -22,6 +22,7 @@ from kg.engine.workspace import Workspace
 from kg.export.formats import by_name
 from kg.graph.listings import conflicting_listings, stored_conflicts
 from kg.graph.store import GraphStore, Ingested, UnionChange
+from kg.people import state as people_state
 from kg.people.curation import Curation
 from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
@@ -180,28 +181,31 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     died before exporting. A new store generation is announced (for a running
     ``kg serve``) once the store is written.
 
-    graph.html is drawn by a process of its own (:mod:`kg.engine.page_job`) while
-    this one refreshes the people links. The VoID counts and the union facts the
-    last run kept in the folder follow
-    what the add changed (:mod:`kg.engine.union`), so no pass over the whole union
-    is needed; without them they come from a full pass. graph.ttl is the previous
+    graph.html is drawn by a process of its own (:mod:`kg.engine.page_job`), started
+    with the add and given the new union while this one refreshes the people links.
+    The VoID counts and the union facts the last run kept in the folder follow what
+    the add changed (:mod:`kg.engine.union`), so no pass over the whole union is
+    needed; without them they come from a full pass. graph.ttl is the previous
     one with the changed subjects' blocks replaced (:mod:`kg.engine.splice`) when
     that file is the one recorded, else it is written whole.
     """
     workspace = Workspace(output)
     graph = workspace.open()
+    page = page_job.launch(workspace.directory) if export else None
     try:
         generation = graph.union_token()
         previous = union.current(graph, workspace.directory)
         kept = union.carried(graph, workspace.directory)
-        people_before = union.carried_people(graph, workspace.directory)
+        people_kept = union.carried_people(workspace.directory, generation)
         change = union.new_change()
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
         union_after = union.follow(graph, workspace.directory, previous, kept, change)
         facts, lines = union_after.facts, union_after.lines
         graph.close()  # flushed: the page's process reads the new union from disk
-        page = page_job.start(graph, workspace.directory) if export else None
+        if page is not None:
+            page.draw(graph)
+        people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
                                       union_after.changed)
         union.keep_people(graph, workspace.directory, people_after)
@@ -215,7 +219,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
         if export:
             result.written = _write_exports(graph, workspace, formats, lines, generation,
                                             change)
-            notes = page_job.finish(page)
+            notes = page.finish() if page is not None else None
             if notes is None:  # the page's process failed: draw it here
                 from kg.view.draw import write_view_html
 
@@ -223,6 +227,8 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
             result.notes = notes
             result.written.append(workspace.page_path)
     finally:
+        if page is not None:
+            page.cancel()  # after finish(), only makes sure nothing is left behind
         graph.close()
     return result
 

@@ -1,17 +1,20 @@
 """Draw an output folder's default page in a process of its own, beside the add.
 
-Why: after its load, ``kg add`` has two independent jobs that each take about a
-second on a graph of 10k papers: the identity links of :mod:`kg.people`, which
-write to the store, and graph.html, which only reads the union. Python runs one
-of them at a time; two processes use both cores, so the page costs the add
-nothing but the wait for whichever ends last.
+Why: after its load, ``kg add`` has two independent jobs that each take a good
+part of a second on a graph of 10k papers: the identity links of :mod:`kg.people`,
+which write to the store, and graph.html, which only reads the union. Python runs
+one of them at a time; two processes use both cores, so the page costs the add
+little but the wait for whichever ends last.
 
-The child reads a checkpoint of the store taken when it starts (Oxigraph's
-backup: hard links to the store's immutable files, so it is cheap and cannot
-lose a file to the parent's compactions, as a read-only open of the live store
-did), and the union facts the add kept for that generation (:mod:`kg.engine.union`),
-so it draws exactly what the parent would. If the child fails for any reason,
-:func:`finish` says so and the caller draws the page itself.
+The child starts with the add (:func:`launch`) and imports what drawing needs
+while the add reads and loads the digests; once the union is final the add takes
+a checkpoint of the store and hands it over (:meth:`PageJob.draw`). A checkpoint is
+Oxigraph's backup: hard links to the store's immutable files, so it is cheap and
+cannot lose a file to the parent's compactions, as a read-only open of the live
+store did. With the union facts the add kept for that generation
+(:mod:`kg.engine.union`) the child draws exactly what the parent would. If the
+child fails for any reason, :meth:`PageJob.finish` says so and the caller draws
+the page itself.
 """
 
 from __future__ import annotations
@@ -35,43 +38,65 @@ _CHILD = "import sys; from kg.engine.page_job import main; sys.exit(main(sys.arg
 
 @dataclass(slots=True)
 class PageJob:
-    """A child process drawing the page, and the checkpoint it reads."""
+    """A child process that draws ``directory``'s page from a checkpoint it is given."""
 
-    child: subprocess.Popen[str]
-    checkpoint: Path
+    directory: Path
+    child: subprocess.Popen[str] | None = None
+    checkpoint: Path | None = None
+    ended: bool = False
+
+    def draw(self, graph: GraphStore) -> None:
+        """Hand the child a checkpoint of the flushed store ``graph`` to draw from."""
+        if self.child is None or self.child.stdin is None or self.ended:
+            return
+        try:
+            self.checkpoint = Path(tempfile.mkdtemp(prefix=".page-", dir=self.directory))
+            graph.store.backup(str(self.checkpoint / "store"))
+            self.child.stdin.write(f"{self.checkpoint / 'store'}\n")
+            self.child.stdin.flush()
+        except OSError:
+            self.cancel()
+
+    def finish(self) -> list[str] | None:
+        """The page's notes once the child has written it, or None if it did not."""
+        if self.child is None or self.ended:
+            return None
+        try:
+            out, _ = self.child.communicate()
+        finally:
+            self.ended = True
+            self._clean()
+        if self.child.returncode != 0:
+            return None
+        try:
+            notes = json.loads(out)
+        except ValueError:
+            return None
+        return [str(note) for note in notes] if isinstance(notes, list) else None
+
+    def cancel(self) -> None:
+        """Stop the child (unless it ended) and remove its checkpoint."""
+        if self.child is not None and not self.ended:
+            self.child.kill()
+            self.child.communicate()
+        self.ended = True
+        self._clean()
+
+    def _clean(self) -> None:
+        if self.checkpoint is not None:
+            shutil.rmtree(self.checkpoint, ignore_errors=True)
 
 
-def start(graph: GraphStore, directory: str | os.PathLike[str]) -> PageJob | None:
-    """Start drawing ``directory``'s page from the flushed store ``graph`` in a child
-    process (None if it cannot start)."""
-    scratch = Path(tempfile.mkdtemp(prefix=".page-", dir=directory))
-    checkpoint = scratch / "store"
+def launch(directory: str | os.PathLike[str]) -> PageJob:
+    """Start the child for ``directory``'s page; it waits for :meth:`PageJob.draw`."""
+    job = PageJob(Path(directory))
     try:
-        graph.store.backup(str(checkpoint))
-        child = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, os.fspath(directory), str(checkpoint)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        job.child = subprocess.Popen([sys.executable, "-c", _CHILD, os.fspath(directory)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
     except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)
-        return None
-    return PageJob(child, scratch)
-
-
-def finish(job: PageJob | None) -> list[str] | None:
-    """The page's notes once the child has written it, or None if it did not."""
-    if job is None:
-        return None
-    try:
-        out, _ = job.child.communicate()
-    finally:
-        shutil.rmtree(job.checkpoint, ignore_errors=True)
-    if job.child.returncode != 0:
-        return None
-    try:
-        notes = json.loads(out)
-    except ValueError:
-        return None
-    return [str(note) for note in notes] if isinstance(notes, list) else None
+        job.child = None
+    return job
 
 
 def draw(directory: Path, checkpoint: Path) -> list[str]:
@@ -94,7 +119,17 @@ def draw(directory: Path, checkpoint: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    """The child's entry: draw the page of the folder ``argv[0]`` from the checkpoint
-    ``argv[1]``, print its notes."""
-    print(json.dumps(draw(Path(argv[0]), Path(argv[1]))))
+    """The child's entry: load the drawing modules, wait for the checkpoint's path on
+    stdin, then draw the page of the folder ``argv[0]`` and print its notes. An add
+    that ends without a checkpoint (it failed, or had nothing to draw) closes stdin:
+    the child then exits without drawing."""
+    # Loaded while the add is still loading the store.
+    import kg.view.draw
+    import kg.view.focus
+    import kg.view.page  # noqa: F401
+
+    checkpoint = sys.stdin.readline().strip()
+    if not checkpoint:
+        return 3
+    print(json.dumps(draw(Path(argv[0]), Path(checkpoint))))
     return 0

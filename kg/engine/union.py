@@ -86,13 +86,14 @@ def keep_people(graph: GraphStore, directory: str | os.PathLike[str],
             handle.write(people_state.dump(state))
 
 
-def carried_people(graph: GraphStore, directory: str | os.PathLike[str]) -> PeopleState | None:
-    """The people state the last run kept for the store's union, if readable."""
-    token = graph.union_token()
+def carried_people(directory: str | os.PathLike[str], token: str | None) -> bytes | None:
+    """The people state the last run kept for the union generation ``token``, as
+    :func:`kg.people.state.load` reads it (the bytes: reading them is what must
+    happen before the add replaces the generation's files; decoding can wait)."""
     if token is None:
         return None
     try:
-        return people_state.load(people_path(directory, token).read_bytes())
+        return people_path(directory, token).read_bytes()
     except OSError:
         return None
 

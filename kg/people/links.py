@@ -30,7 +30,7 @@ from kg.people.candidates import Pair, pair
 from kg.people.curation import Curation, Decision
 from kg.people.identity import PERSON, IdentityLink
 from kg.people.snapshot import Snapshot, read_snapshot, select
-from kg.people.state import PeopleState, advance, fresh
+from kg.people.state import PeopleState, Written, advance, fresh
 from kg.records import Diagnostic
 
 
@@ -147,12 +147,76 @@ def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None,
     the graph's snapshot when the caller has it (:func:`snapshot_of` a build's
     union lines); otherwise it is read from the store. ``state`` is an earlier
     refresh's (:mod:`kg.people.state`), for weighing only what changed since.
+
+    The people graph carries a stamp of what was written (``dcterms:identifier`` of
+    the graph, a digest of its links): when it is the one ``state`` recorded, only
+    the links that differ are written, in one transaction; otherwise (a store that
+    ``kg people`` rewrote since, no state) the graph is replaced by its difference
+    with what the store holds.
     """
     snap = read_snapshot(graph.store) if snap is None else snap
+    before = state.written if state is not None else None
     report = compute_links(snap, curation, graph, state)
     target = people_graph(graph.base)
-    graph.replace_graph(target, link_quads(report.links, target, graph.base, curation))
+    path = str(curation.path) if curation.path is not None else None
+    written = Written(_stamp(report.links, path), tuple(report.links), path)
+    if before is not None and before.stamp == _stored_stamp(graph, target):
+        _write_difference(graph, target, before, written)
+    else:
+        graph.replace_graph(target, [*link_quads(report.links, target, graph.base, curation),
+                                     *_stamp_quads(target, written)])
+    assert report.state is not None  # compute_links always gives one
+    report.state.written = written
     return report
+
+
+def _stamp(links: list[IdentityLink], curation_file: str | None) -> str:
+    text = "\n".join(repr((link.a, link.b, link.kind, link.tier, link.score, link.description,
+                            sorted(link.rules), link.coauthors, link.papers))
+                     for link in links)
+    return digest(f"{curation_file}\n{text}", 32)
+
+
+def _stamp_quads(target: ox.NamedNode, written: Written) -> list[ox.Quad]:
+    """The stamp of a people graph, which has none while it is empty."""
+    if not written.links and written.curation_file is None:
+        return []
+    return [ox.Quad(target, v.IDENTIFIER, ox.Literal(written.stamp), target)]
+
+
+def _stored_stamp(graph: GraphStore, target: ox.NamedNode) -> str | None:
+    for quad in graph.store.quads_for_pattern(target, v.IDENTIFIER, None, target):
+        return quad.object.value if isinstance(quad.object, ox.Literal) else None
+    return None
+
+
+def _write_difference(graph: GraphStore, target: ox.NamedNode, before: Written,
+                      after: Written) -> None:
+    """Turn the people graph ``before`` describes into the one of ``after``: one
+    update that deletes the quads of the links that went, then inserts those of the
+    links that came (a link that changed does both; quads they share stay)."""
+    old, new = set(before.links), set(after.links)
+    gone = [quad for quad in link_quads([link for link in before.links if link not in new],
+                                        target, graph.base, _named(before.curation_file))]
+    came = [quad for quad in link_quads([link for link in after.links if link not in old],
+                                        target, graph.base, _named(after.curation_file))]
+    if before.curation_file == after.curation_file:
+        curation = v.CURATION_FILE
+        gone = [quad for quad in gone if quad.predicate != curation]
+        came = [quad for quad in came if quad.predicate != curation]
+    gone.extend(_stamp_quads(target, before))
+    came.extend(_stamp_quads(target, after))
+    graph.store.update("".join((
+        "DELETE DATA { ", *_quad_text(gone), "} ;\n", "INSERT DATA { ", *_quad_text(came), "}")))
+
+
+def _named(curation_file: str | None) -> Curation:
+    return Curation(Path(curation_file) if curation_file is not None else None)
+
+
+def _quad_text(quads: list[ox.Quad]) -> Iterator[str]:
+    for quad in quads:
+        yield f"GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }}\n"
 
 
 def stored_curation_path(graph: GraphStore) -> Path | None:

@@ -38,17 +38,29 @@ from kg.people.identity import IdentityLink, account_links, owning, person_link
 from kg.people.snapshot import Snapshot, index
 
 #: The layout of :func:`dump`'s bytes; change it when the state's fields change.
-_FORMAT = "paperkg people state 1"
+_FORMAT = "paperkg people state 2"
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a refresh wrote into the people graph: the curated links, the curation
+    file it named, and the stamp it left there (:func:`kg.people.links.refresh`)."""
+
+    stamp: str
+    links: tuple[IdentityLink, ...]
+    curation_file: str | None
 
 
 @dataclass(slots=True)
 class PeopleState:
-    """A snapshot, its blocking and its uncurated links (person pairs; accounts by person)."""
+    """A snapshot, its blocking and its uncurated links (person pairs; accounts by
+    person), and what the refresh that computed them wrote."""
 
     snapshot: Snapshot
     blocking: Blocking
     pairs: dict[Pair, IdentityLink]
     accounts: dict[str, tuple[IdentityLink, ...]]
+    written: Written | None = None
 
 
 def fresh(snap: Snapshot) -> PeopleState:
@@ -127,25 +139,31 @@ def dump(state: PeopleState) -> bytes:
     links = [_fields(link) for link in state.pairs.values()]
     accounts = {person: [_fields(link) for link in found]
                 for person, found in state.accounts.items()}
+    written = state.written
     return marshal.dumps((_FORMAT, sys.version_info[:2], (
         snap.names, snap.listings, snap.tasks, snap.owners, snap.account_names,
-        snap.paper_ids), (block.index, block.compact, block.full, block.names, block.rules,
-                          block.matches), links, accounts))
+        snap.paper_ids), (block.index, block.compact, block.full, block.rules,
+                          block.matches), links, accounts, None if written is None else (
+        written.stamp, [_fields(link) for link in written.links], written.curation_file)))
 
 
 def load(data: bytes) -> PeopleState | None:
     """A state :func:`dump` wrote, or None for anything else (another Python, another
     layout, a damaged file)."""
     try:
-        header, version, snap_fields, block_fields, links, accounts = marshal.loads(data)
+        header, version, snap_fields, block_fields, links, accounts, written = \
+            marshal.loads(data)
         if header != _FORMAT or version != sys.version_info[:2]:
             return None
         snap = Snapshot(*snap_fields)
         index(snap)
-        block = Blocking(*block_fields)
+        index_, compact, full, rules, matches = block_fields
+        block = Blocking(index_, compact, full, dict(snap.names), rules, matches)
         pairs = {(link.a, link.b): link for link in map(_link, links)}
         return PeopleState(snap, block, pairs, {
-            person: tuple(map(_link, found)) for person, found in accounts.items()})
+            person: tuple(map(_link, found)) for person, found in accounts.items()},
+            None if written is None else Written(
+                written[0], tuple(map(_link, written[1])), written[2]))
     except (EOFError, ValueError, TypeError, AttributeError):
         return None
 
