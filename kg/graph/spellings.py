@@ -100,13 +100,13 @@ def _value(line: str) -> str:
 
 _RESTORE = """
 INSERT { ?s ?p ?o } WHERE {
-  VALUES ?s { SUBJECTS } VALUES ?p { PREDICATES }
+  VALUES (?s ?p) { PAIRS }
   GRAPH ?g { ?s ?p ?o }
 } ;
 """
 _FOLD = """
 DELETE { ?s ?p ?o } WHERE {
-  VALUES ?s { SUBJECTS } VALUES ?p { PREDICATES }
+  VALUES (?s ?p) { PAIRS }
   ?s ?p ?o , ?x .
   FILTER (STR(?x) < STR(?o) && LCASE(STR(?x)) = LCASE(STR(?o)))
 } ;
@@ -121,9 +121,11 @@ def fold_update(subjects: Iterable[ox.NamedNode]) -> str:
     the union kept), then every group keeps only its smallest. ``""`` when there is
     nothing to do.
     """
-    names = " ".join(sorted({str(subject) for subject in subjects}))
-    if not names:
+    # (subject, property) pairs, not two VALUES lists: Oxigraph plans their cross
+    # product as a scan of the union (1.3 s per add on a year's store), pairs as lookups.
+    pairs = " ".join(f"({subject} {predicate})"
+                     for subject in sorted({str(subject) for subject in subjects})
+                     for predicate in FOLDED)
+    if not pairs:
         return ""
-    predicates = " ".join(str(term) for term in FOLDED)
-    return "".join(step.replace("SUBJECTS", names).replace("PREDICATES", predicates)
-                   for step in (_RESTORE, _FOLD))
+    return "".join(step.replace("PAIRS", pairs) for step in (_RESTORE, _FOLD))
