@@ -174,14 +174,16 @@ def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapsho
             names[value(s)].add(value(o))
     _put(new.names, persons, {s: sorted(found) for s, found in names.items()})
     gone = {value(entry) for entry in entries}
-    for listing in [key for key in new.listings if key[0] in gone]:
+    dropped = [key for key in new.listings if key[0] in gone]
+    for listing in dropped:
         del new.listings[listing]
     about = _many([(s, o) for s, o in facts.of(v.ABOUT) if s in entries])
     attributed = _many([(s, o) for s, o in facts.of(v.QUALIFIED_ATTRIBUTION) if s in entries])
     authorships = {a for found in attributed.values() for a in found}
     agents = _many([(s, o) for s, o in facts.of(v.AGENT) if s in authorships])
     positions = _many([(s, o) for s, o in facts.of(v.AUTHOR_POSITION) if s in authorships])
-    new.listings.update(_listings(about, attributed, agents, positions))
+    found = _listings(about, attributed, agents, positions)
+    new.listings.update(found)
     typed = {s for s, o in types if o == _PREPRINT}
     tasks: dict[str, set[str]] = defaultdict(set)
     for s, o in facts.of(v.SUBJECT):
@@ -204,8 +206,29 @@ def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapsho
         if s in accounts and value(s) in owning:
             names_of[value(s)].add(value(o))
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
-    index(new)
+    _reindex(old, new, {*dropped, *found})
     return new
+
+
+def _reindex(old: Snapshot, new: Snapshot, changed: set[Listing]) -> None:
+    """:func:`index` ``new``, whose listings differ from ``old``'s only in ``changed``:
+    only the people on those listings (before or after) get their indexes again."""
+    added: dict[str, list[Listing]] = defaultdict(list)
+    for listing in sorted(changed & new.listings.keys()):
+        for person in new.listings[listing].values():
+            added[person].append(listing)
+    people = {person for listing in changed for snap in (old, new)
+              for person in snap.listings.get(listing, {}).values()}
+    new.listings_of, new.papers_of = dict(old.listings_of), dict(old.papers_of)
+    for person in people:
+        kept = [listing for listing in old.listings_of.get(person, ()) if listing not in changed]
+        listings = sorted(kept + added.get(person, []))
+        if listings:
+            new.listings_of[person] = listings
+            new.papers_of[person] = {paper for _, paper in listings}
+        else:
+            new.listings_of.pop(person, None)
+            new.papers_of.pop(person, None)
 
 
 def _touched(lines: Iterable[str], facts: UnionFacts
