@@ -37,6 +37,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
     kg.build(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out)
+    (out / ".page-left-by-a-killed-add" / "store").mkdir(parents=True)
     refuse_in_process(monkeypatch)
     result = add_to_output([days[-1]], out)
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()

@@ -34,6 +34,7 @@ from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 
 _CHILD = "import sys; from kg.engine.page_job import main; sys.exit(main(sys.argv[1:]))"
+_PREFIX = ".page-"
 
 
 @dataclass(slots=True)
@@ -50,7 +51,7 @@ class PageJob:
         if self.child is None or self.child.stdin is None or self.ended:
             return
         try:
-            self.checkpoint = Path(tempfile.mkdtemp(prefix=".page-", dir=self.directory))
+            self.checkpoint = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=self.directory))
             graph.store.backup(str(self.checkpoint / "store"))
             self.child.stdin.write(f"{self.checkpoint / 'store'}\n")
             self.child.stdin.flush()
@@ -88,8 +89,14 @@ class PageJob:
 
 
 def launch(directory: str | os.PathLike[str]) -> PageJob:
-    """Start the child for ``directory``'s page; it waits for :meth:`PageJob.draw`."""
+    """Start the child for ``directory``'s page; it waits for :meth:`PageJob.draw`.
+
+    Checkpoints an earlier add left (it was killed) are removed first: only one add
+    runs on a folder at a time, since it holds the store's lock.
+    """
     job = PageJob(Path(directory))
+    for stale in job.directory.glob(f"{_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
     try:
         job.child = subprocess.Popen([sys.executable, "-c", _CHILD, os.fspath(directory)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
