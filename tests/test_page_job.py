@@ -5,7 +5,6 @@ the add itself when the child fails.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,13 @@ import kg
 from kg.engine import page_job
 from kg.engine.add import add_to_output
 from kg.graph.store import GraphStore
+from tests.outputs import copied_days
 
 
 @pytest.fixture()
 def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
     """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
-    folder = tmp_path / "digests"
-    folder.mkdir()
-    return [Path(shutil.copyfile(path, folder / path.name))
-            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))]
+    return copied_days(corpus_dir, tmp_path)
 
 
 def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,9 +21,9 @@ from kg.engine.workspace import Workspace
 from kg.people import state as people_state
 from kg.people.candidates import generate
 from kg.people.curation import read_curation
-from kg.people.links import people_graph
 from kg.people.review import apply_to_store
 from kg.people.snapshot import Snapshot, index
+from tests.outputs import copied_days, people_quads
 
 P = "https://w3id.org/paperkg/person/"
 #: Spellings that meet under the name rules (and some that meet several full names).
@@ -158,19 +158,8 @@ def test_a_state_reads_back_and_damage_is_refused() -> None:
 
 @pytest.fixture()
 def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "digests"
-    folder.mkdir()
-    return [Path(shutil.copyfile(path, folder / path.name))
-            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))[:30]]
-
-
-def people_quads(out: Path) -> list[str]:
-    graph = Workspace(out).open(read_only=True)
-    try:
-        target = people_graph(graph.base)
-        return sorted(str(q) for q in graph.store.quads_for_pattern(None, None, None, target))
-    finally:
-        graph.close()
+    """Thirty real corpus days, copied (the tests correct some)."""
+    return copied_days(corpus_dir, tmp_path, 30)
 
 
 def kept_state(out: Path) -> people_state.PeopleState:

@@ -105,26 +105,18 @@ def test_a_build_keeps_the_union_lines_and_facts_of_its_store(
     del graph
 
 
-def test_a_new_day_follows_the_change_and_equals_a_rebuild(
-        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("new_days", [1, 4])
+def test_new_days_follow_the_change_and_equal_a_rebuild(
+        new_days: int, days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One new day, and four added one by one (each add follows the last one's state)."""
     rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
-    kg.build(days[:-1], out, html=False)
+    kg.build(days[:-new_days], out, html=False)
     no_full_pass(monkeypatch)
-    add_to_output([days[-1]], out)
-    assert_as_rebuilt(out, tmp_path / "full")
-    assert kept(out) == [], "the build's lines file is stale after the add"
-
-
-def test_days_added_one_by_one_follow_the_changes_and_equal_a_rebuild(
-        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    rebuilt(days, tmp_path / "full")
-    out = tmp_path / "out"
-    kg.build(days[:-4], out, html=False)
-    no_full_pass(monkeypatch)
-    for day in days[-4:]:
+    for day in days[-new_days:]:
         add_to_output([day], out)
     assert_as_rebuilt(out, tmp_path / "full")
+    assert kept(out) == [], "the build's lines file is stale after the add"
 
 
 def test_a_replacing_add_retracts_only_unsupported_lines(

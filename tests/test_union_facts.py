@@ -7,7 +7,6 @@ after a build and after adds that add, replace and drop days.
 from __future__ import annotations
 
 import gc
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,18 +21,16 @@ from kg.graph.facts import UnionFacts, value
 from kg.graph.iris import Minter
 from kg.graph.void import LineCounter
 from kg.people.hook import start_people
-from kg.people.links import people_graph, refresh
+from kg.people.links import refresh
 from kg.people.snapshot import read_snapshot, snapshot_of
 from kg.view import draw
+from tests.outputs import copied_days, people_quads
 
 
 @pytest.fixture()
 def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
     """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
-    folder = tmp_path / "digests"
-    folder.mkdir()
-    return [Path(shutil.copyfile(path, folder / path.name))
-            for path in sorted((corpus_dir / "digests").glob("papers-*.md"))]
+    return copied_days(corpus_dir, tmp_path)
 
 
 def build(files: list[Path], out: Path) -> list[str]:
@@ -74,15 +71,6 @@ def streamed_facts(out: Path) -> UnionFacts:
         for line in handle:
             counter.add(line)
     return facts.finish()
-
-
-def people_quads(out: Path) -> list[str]:
-    graph = Workspace(out).open(read_only=True)
-    try:
-        target = people_graph(graph.base)
-        return sorted(str(q) for q in graph.store.quads_for_pattern(None, None, None, target))
-    finally:
-        graph.close()
 
 
 def assert_same_as_the_store(out: Path, tmp_path: Path, *, kept: bool = True) -> None:
