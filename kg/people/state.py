@@ -20,6 +20,8 @@ weighs again only the pairs those differences can reach:
 * an account link depends on its person's names, papers and their owners: those
   of changed people are found again.
 
+The state also records what the refresh wrote into the people graph (:class:`Written`),
+so the next one writes only the links that differ (:func:`kg.people.links.refresh`).
 :func:`fresh` computes everything; the tests check that :func:`advance` always
 ends where :func:`fresh` would.
 """
