@@ -1,6 +1,7 @@
-"""kg add draws graph.html in a process of its own (kg.engine.page_job), beside the
-people refresh: the page must be the rebuild's, drawn by the child, and drawn by
-the add itself when the child fails.
+"""kg add draws a big graph's graph.html in a process of its own (kg.engine.page_job),
+beside the people refresh: the page must be the rebuild's, drawn by the child, and
+drawn by the add itself when the child fails or the graph is too small to pay for it.
+The real corpus is below that size, so the tests of the child lower it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
     return copied_days(corpus_dir, tmp_path)
 
 
+@pytest.fixture()
+def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any graph is big enough for the page's process."""
+    monkeypatch.setattr(page_job, "PARALLEL_FROM", 0)
+
+
 def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the add drew the page itself")
@@ -29,6 +36,7 @@ def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kg.view.draw.write_view_html", refuse)
 
 
+@pytest.mark.usefixtures("parallel")
 def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kg.build(days, tmp_path / "full")
@@ -42,6 +50,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
     assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
 
 
+@pytest.mark.usefixtures("parallel")
 def test_a_failed_page_process_leaves_the_page_to_the_add(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     kg.build(days, tmp_path / "full")
@@ -64,6 +73,7 @@ def test_a_failed_page_process_leaves_the_page_to_the_add(
     assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
 
 
+@pytest.mark.usefixtures("parallel")
 def test_an_add_that_fails_ends_its_page_process(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -86,6 +96,7 @@ def test_an_add_that_fails_ends_its_page_process(
     assert child is not None and child.poll() is not None, "the page's process outlived the add"
 
 
+@pytest.mark.usefixtures("parallel")
 def test_an_add_without_exports_starts_no_page_process(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -98,3 +109,21 @@ def test_an_add_without_exports_starts_no_page_process(
     monkeypatch.setattr(page_job, "launch", refuse)
     add_to_output([days[-1]], out, export=False)
     assert (out / "graph.html").read_bytes() == before
+
+
+def test_a_small_graph_is_drawn_by_the_add_itself(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Twenty real days (about 200 papers): a second process would cost more than it
+    saves."""
+    days = days[:20]
+    kg.build(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+
+    def refuse(directory: object) -> None:
+        raise AssertionError("a page process was started for a small graph")
+
+    monkeypatch.setattr(page_job, "launch", refuse)
+    result = add_to_output([days[-1]], out)
+    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    assert out / "graph.html" in result.written

@@ -181,8 +181,9 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     died before exporting. A new store generation is announced (for a running
     ``kg serve``) once the store is written.
 
-    graph.html is drawn by a process of its own (:mod:`kg.engine.page_job`), started
-    with the add and given the new union while this one refreshes the people links.
+    graph.html of a big graph is drawn by a process of its own
+    (:mod:`kg.engine.page_job`), started with the add and given the new union while
+    this one refreshes the people links.
     The VoID counts and the union facts the last run kept in the folder follow what
     the add changed (:mod:`kg.engine.union`), so no pass over the whole union is
     needed; without them they come from a full pass. graph.ttl is the previous
@@ -191,9 +192,12 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     """
     workspace = Workspace(output)
     graph = workspace.open()
-    page = page_job.launch(workspace.directory) if export else None
+    page = None
     try:
         generation = graph.union_token()
+        if export and page_job.worth_it(union.facts_path(workspace.directory,
+                                                         generation or "")):
+            page = page_job.launch(workspace.directory)
         previous = union.current(graph, workspace.directory)
         kept = union.carried(graph, workspace.directory)
         people_kept = union.carried_people(workspace.directory, generation)
@@ -220,7 +224,7 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
             result.written = _write_exports(graph, workspace, formats, lines, generation,
                                             change)
             notes = page.finish() if page is not None else None
-            if notes is None:  # the page's process failed: draw it here
+            if notes is None:  # a graph too small for a second process, or it failed
                 from kg.view.draw import write_view_html
 
                 notes = write_view_html(graph, workspace.page_path, facts=facts)
