@@ -12,7 +12,7 @@ import pytest
 
 import kg
 from kg.engine import page_job
-from kg.engine.add import add_to_output
+from kg.engine.add import AddResult, add_to_output
 from kg.graph.store import GraphStore
 from tests.outputs import copied_days
 
@@ -29,6 +29,21 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(page_job, "PARALLEL_FROM", 0)
 
 
+def built(days: list[Path], tmp_path: Path) -> Path:
+    """A rebuild of every day in ``tmp_path/full``; the output of all but the last."""
+    kg.build(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out)
+    return out
+
+
+def assert_page_as_rebuilt(out: Path, tmp_path: Path, result: AddResult) -> None:
+    """graph.html equals the rebuild's, the add reports its note, no checkpoint stays."""
+    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    assert any("overview" in note for note in result.notes), result.notes
+    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
+
+
 def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the add drew the page itself")
@@ -39,23 +54,16 @@ def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("parallel")
 def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    kg.build(days, tmp_path / "full")
-    out = tmp_path / "out"
-    kg.build(days[:-1], out)
+    out = built(days, tmp_path)
     (out / ".page-left-by-a-killed-add" / "store").mkdir(parents=True)
     refuse_in_process(monkeypatch)
-    result = add_to_output([days[-1]], out)
-    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
-    assert any("overview" in note for note in result.notes), result.notes
-    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
+    assert_page_as_rebuilt(out, tmp_path, add_to_output([days[-1]], out))
 
 
 @pytest.mark.usefixtures("parallel")
 def test_a_failed_page_process_leaves_the_page_to_the_add(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    kg.build(days, tmp_path / "full")
-    out = tmp_path / "out"
-    kg.build(days[:-1], out)
+    out = built(days, tmp_path)
     started: list[page_job.PageJob] = []
     real = page_job.PageJob.draw
 
@@ -68,9 +76,7 @@ def test_a_failed_page_process_leaves_the_page_to_the_add(
     monkeypatch.setattr(page_job.PageJob, "draw", failing)
     result = add_to_output([days[-1]], out)
     assert started and started[0].child is not None and started[0].child.returncode != 0
-    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
-    assert any("overview" in note for note in result.notes), result.notes
-    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
+    assert_page_as_rebuilt(out, tmp_path, result)
 
 
 @pytest.mark.usefixtures("parallel")
@@ -116,9 +122,7 @@ def test_a_small_graph_is_drawn_by_the_add_itself(
     """Twenty real days (about 200 papers): a second process would cost more than it
     saves."""
     days = days[:20]
-    kg.build(days, tmp_path / "full")
-    out = tmp_path / "out"
-    kg.build(days[:-1], out)
+    out = built(days, tmp_path)
 
     def refuse(directory: object) -> None:
         raise AssertionError("a page process was started for a small graph")
