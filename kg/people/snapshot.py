@@ -128,30 +128,7 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
     (day graph, paper). They differ only where two source files list one paper on
     the same day, whose author lists the union holds as one entry's.
     """
-    types = facts.of(v.TYPE)
-    people = {s for s, o in types if o == _PERSON}
-    papers = {s for s, o in types if o == _PREPRINT}
-    snap = Snapshot()
-    names: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.NAME):
-        if s in people:
-            names[value(s)].add(value(o))
-    snap.names = {person: sorted(found) for person, found in names.items()}
-    snap.listings = _listings(
-        _many(facts.of(v.ABOUT)), _many(facts.of(v.QUALIFIED_ATTRIBUTION)),
-        _many(facts.of(v.AGENT)), _many(facts.of(v.AUTHOR_POSITION)))
-    tasks: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.SUBJECT):
-        if s in papers:
-            tasks[value(s)].add(value(o))
-    snap.tasks = dict(tasks)
-    snap.owners, account_names = _owners(facts)
-    snap.account_names = {acct: min(found) for acct, found in account_names.items()}
-    ids: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.IDENTIFIER):
-        if s in papers:
-            ids[value(s)].add(value(o))
-    snap.paper_ids = {paper: min(found) for paper, found in ids.items()}
+    snap = _read(facts)
     index(snap)
     return snap
 
@@ -164,50 +141,63 @@ def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapsho
     of a predicate's facts, so a day's change costs a few scans, not a snapshot.
     """
     persons, entries, papers, accounts = _touched(lines, facts)
+    part = _read(facts, persons, entries, papers)
     new = Snapshot(dict(old.names), dict(old.listings), dict(old.tasks), dict(old.owners),
                    dict(old.account_names), dict(old.paper_ids))
-    types = [(s, o) for s, o in facts.of(v.TYPE) if s in persons or s in papers]
-    people = {s for s, o in types if o == _PERSON}
-    names: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.NAME):
-        if s in people:
-            names[value(s)].add(value(o))
-    _put(new.names, persons, {s: sorted(found) for s, found in names.items()})
+    _put(new.names, persons, part.names)
     gone = {value(entry) for entry in entries}
     dropped = [key for key in new.listings if key[0] in gone]
     for listing in dropped:
         del new.listings[listing]
-    about = _many([(s, o) for s, o in facts.of(v.ABOUT) if s in entries])
-    attributed = _many([(s, o) for s, o in facts.of(v.QUALIFIED_ATTRIBUTION) if s in entries])
-    authorships = {a for found in attributed.values() for a in found}
-    agents = _many([(s, o) for s, o in facts.of(v.AGENT) if s in authorships])
-    positions = _many([(s, o) for s, o in facts.of(v.AUTHOR_POSITION) if s in authorships])
-    found = _listings(about, attributed, agents, positions)
-    new.listings.update(found)
-    typed = {s for s, o in types if o == _PREPRINT}
-    tasks: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.SUBJECT):
-        if s in typed:
-            tasks[value(s)].add(value(o))
-    _put(new.tasks, papers, tasks)
-    ids: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.IDENTIFIER):
-        if s in typed:
-            ids[value(s)].add(value(o))
-    _put(new.paper_ids, papers, {s: min(found) for s, found in ids.items()})
-    owners, _ = _owners(facts, papers)
-    _put(new.owners, papers, owners)
+    new.listings.update(part.listings)
+    _put(new.tasks, papers, part.tasks)
+    _put(new.paper_ids, papers, part.paper_ids)
+    _put(new.owners, papers, part.owners)
     # An account is named in the snapshot while it owns some paper's artefacts.
     accounts |= {f"<{a}>" for paper in papers for a in (*old.owners.get(value(paper), ()),
-                                                       *owners.get(value(paper), ()))}
+                                                       *part.owners.get(value(paper), ()))}
     owning = {a for found in new.owners.values() for a in found}
-    names_of: dict[str, set[str]] = defaultdict(set)
-    for s, o in facts.of(v.ACCOUNT_NAME):
-        if s in accounts and value(s) in owning:
-            names_of[value(s)].add(value(o))
+    names_of = _gather([(s, o) for s, o in facts.of(v.ACCOUNT_NAME)
+                        if s in accounts and value(s) in owning])
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
-    _reindex(old, new, {*dropped, *found})
+    _reindex(old, new, {*dropped, *part.listings})
     return new
+
+
+def _read(facts: UnionFacts, persons: set[str] | None = None, entries: set[str] | None = None,
+          papers: set[str] | None = None) -> Snapshot:
+    """The snapshot's entries (without the derived indexes) for the people, digest
+    entries and papers given as N-Triples terms, or for all of them when none are."""
+
+    def only(predicate: ox.NamedNode, keys: set[str] | None) -> list[tuple[str, str]]:
+        pairs = facts.of(predicate)
+        return pairs if keys is None else [(s, o) for s, o in pairs if s in keys]
+
+    types = only(v.TYPE, None if persons is None else persons | (papers or set()))
+    people = {s for s, o in types if o == _PERSON}
+    typed = {s for s, o in types if o == _PREPRINT}
+    snap = Snapshot()
+    snap.names = {person: sorted(found) for person, found in _gather(only(v.NAME, people)).items()}
+    attributed = _many(only(v.QUALIFIED_ATTRIBUTION, entries))
+    authorships = None if entries is None else {a for found in attributed.values()
+                                                for a in found}
+    snap.listings = _listings(_many(only(v.ABOUT, entries)), attributed,
+                              _many(only(v.AGENT, authorships)),
+                              _many(only(v.AUTHOR_POSITION, authorships)))
+    snap.tasks = _gather(only(v.SUBJECT, typed))
+    snap.paper_ids = {paper: min(found)
+                      for paper, found in _gather(only(v.IDENTIFIER, typed)).items()}
+    snap.owners, account_names = _owners(facts, papers)
+    snap.account_names = {acct: min(found) for acct, found in account_names.items()}
+    return snap
+
+
+def _gather(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Subject → its objects, as values."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for subject, obj in pairs:
+        found[value(subject)].add(value(obj))
+    return dict(found)
 
 
 def _reindex(old: Snapshot, new: Snapshot, changed: set[Listing]) -> None:

@@ -10,8 +10,6 @@ tasks and of the papers it keeps. The picture is the same as
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,28 +76,11 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
         size = len(kinds)
         if size <= limit:
             return None
-        papers_of, degree = _tasks_and_degrees(kinds, p.entity_pairs(graph))
+        papers_of, degree = p.tasks_and_degrees(kinds, p.entity_pairs(graph))
     tasks = p.node_attributes(graph, kinds, list(papers_of))
     view = overview_of(tasks, papers_of, degree,
                        lambda nodes: p.node_attributes(graph, kinds, nodes))
     return view, size
-
-
-def _tasks_and_degrees(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]
-                       ) -> tuple[dict[str, list[str]], Counter[str]]:
-    """Each task's papers (tasks sorted) and every node's degree, over the entity
-    edges between the nodes of ``kinds``."""
-    degree: Counter[str] = Counter()
-    papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
-    for source, target in pairs:
-        if source in kinds and target in kinds:
-            degree[source] += 1
-            degree[target] += 1
-            if target in papers_of and kinds[source] == "paper":
-                papers_of[target].append(source)
-    for task, papers in papers_of.items():
-        papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
-    return papers_of, degree
 
 
 def _overview_note(size: int) -> str:

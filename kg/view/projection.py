@@ -13,7 +13,7 @@ graph holds, including days whose digest had no rows (no paper links to those).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -88,8 +88,9 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
 def node_kinds(graph: GraphStore, *, days: bool = False) -> dict[str, str]:
     """Every node the view holds -> its kind name (days only with ``days``)."""
     classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
-    return _first_kinds((subject.value, cls.value) for subject, cls
-                        in _rows(graph.store, _TYPES % _values(classes)))
+    return _first_kinds(((subject.value, cls.value) for subject, cls
+                         in _rows(graph.store, _TYPES % _values(classes))),
+                        {cls.value: BY_CLASS[cls.value].name for cls in classes})
 
 
 def fact_overview(facts: UnionFacts) -> tuple[int, dict[str, list[str]], dict[str, int]]:
@@ -100,36 +101,42 @@ def fact_overview(facts: UnionFacts) -> tuple[int, dict[str, list[str]], dict[st
     store, read on the facts' own N-Triples terms: only the tasks and papers it
     returns are turned into values (a graph's other ~80 % of nodes and edges never are).
     """
-    classes = {str(kind.cls): kind.name for kind in KINDS if kind.name != "day"}
-    rank = {kind.name: i for i, kind in enumerate(KINDS)}
-    kinds: dict[str, str] = {}
-    for node, cls in facts.of(v.TYPE):
-        kind = classes.get(cls)
-        if kind is not None and (node not in kinds or rank[kind] < rank[kinds[node]]):
-            kinds[node] = kind
-    degree: dict[str, int] = defaultdict(int)
-    papers_of: dict[str, list[str]] = {node: [] for node, kind in kinds.items() if kind == "task"}
-    for edge in EDGE_KINDS:
-        for source, target in facts.of(edge.predicate):
-            if source in kinds and target in kinds:
-                degree[source] += 1
-                degree[target] += 1
-                if target in papers_of and kinds[source] == "paper":
-                    papers_of[target].append(source)
-    tasks = sorted(papers_of, key=term_value)
-    found = {term_value(task): [term_value(paper) for paper in dict.fromkeys(papers_of[task])]
-             for task in tasks}
-    degrees = {term_value(paper): degree[paper] for task in tasks for paper in papers_of[task]}
+    kinds = _first_kinds(facts.of(v.TYPE), {str(kind.cls): kind.name for kind in KINDS
+                                            if kind.name != "day"})
+    papers_of, degree = tasks_and_degrees(
+        kinds, (pair for edge in EDGE_KINDS for pair in facts.of(edge.predicate)))
+    found = {term_value(task): [term_value(paper) for paper in papers_of[task]]
+             for task in sorted(papers_of, key=term_value)}
+    degrees = {term_value(paper): degree[paper] for papers in papers_of.values()
+               for paper in papers}
     return len(kinds), found, degrees
 
 
-def _first_kinds(typed: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Node -> kind name from (node, class IRI) pairs; the first kind of the table wins."""
+def tasks_and_degrees(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]
+                      ) -> tuple[dict[str, list[str]], Counter[str]]:
+    """Each task's papers (tasks sorted) and every node's degree, over the entity
+    edges (``pairs``) between the nodes of ``kinds``."""
+    degree: Counter[str] = Counter()
+    papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
+    for source, target in pairs:
+        if source in kinds and target in kinds:
+            degree[source] += 1
+            degree[target] += 1
+            if target in papers_of and kinds[source] == "paper":
+                papers_of[target].append(source)
+    for task, papers in papers_of.items():
+        papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
+    return papers_of, degree
+
+
+def _first_kinds(typed: Iterable[tuple[str, str]], kind_of: dict[str, str]) -> dict[str, str]:
+    """Node -> kind name from (node, class) pairs, ``kind_of`` naming each class's kind
+    (other classes are skipped); the first kind of the table wins."""
     rank = {kind.name: i for i, kind in enumerate(KINDS)}
     kinds: dict[str, str] = {}
     for node, cls in typed:
-        kind = BY_CLASS[cls].name
-        if node not in kinds or rank[kind] < rank[kinds[node]]:
+        kind = kind_of.get(cls)
+        if kind is not None and (node not in kinds or rank[kind] < rank[kinds[node]]):
             kinds[node] = kind
     return kinds
 
