@@ -206,8 +206,8 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
                                    union_change=change)
         union_after = union.follow(graph, workspace.directory, previous, kept, change)
         facts, lines = union_after.facts, union_after.lines
-        graph.close()  # flushed: the page's process reads the new union from disk
         if page is not None:
+            graph.close()  # flushed: the page's process reads the new union from disk
             page.draw(graph)
         people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,

@@ -10,8 +10,13 @@ Layout of ``output/`` (or ``-o DIR``)::
     generation     rewritten (atomically) after every successful build or add, so a
                    running ``kg serve`` reopens the store (:func:`kg.sparql.sandbox.on_disk`)
     search.sqlite  the full-text index of the pages' search (:mod:`kg.web.search`)
-    .union-*.nt    the sorted union lines of the last build or add, which the next
-                   ``kg add`` merges instead of re-sorting the store (:mod:`kg.engine.union`)
+    .union-TOKEN.*  what the next ``kg add`` carries over from the last run, for the
+                   store's union generation TOKEN (:mod:`kg.engine.union`): ``.facts``
+                   (the union facts) and ``.people`` (the identity links' state), which
+                   it moves by its change, and ``.nt`` (a build's sorted union lines),
+                   which it merges when it cannot
+    .page-*/       a checkpoint of the store while a second process draws graph.html
+                   (:mod:`kg.engine.page_job`); removed when it is done
     .graph-ttl.json  what the last graph.ttl written with the store is (generation,
                    SHA-256, sections), so the next ``kg add`` splices it (:mod:`kg.engine.splice`)
 

@@ -57,13 +57,11 @@ class UnionFacts:
 
     def keep(self, subject: str, predicate: str, obj: str) -> None:
         """Keep one line of a kept predicate (its terms as N-Triples text)."""
-        if predicate == _TYPE and obj not in _KIND_CLASSES:
+        if not _wanted(predicate, obj):
             return
         if self._room == 0:
-            if not self.overflowed:  # too big to hold: let the readers use the store
-                self.overflowed = True
-                self.pairs = {name: [] for name in self.pairs}
-                self._strings = {}
+            if not self.overflowed:
+                self._overflow()
             return
         self._room -= 1
         strings = self._strings
@@ -91,8 +89,13 @@ class UnionFacts:
             kept = [pair for pair in self.pairs[predicate] if pair not in leaving]
             self.pairs[predicate] = list(heapq.merge(kept, sorted(new.get(predicate, ()))))
         if sum(map(len, self.pairs.values())) > self._limit:
-            self.overflowed, self.complete = True, False
-            self.pairs = {name: [] for name in self.pairs}
+            self._overflow()
+
+    def _overflow(self) -> None:
+        """Too big to hold: drop everything, so the readers use the store."""
+        self.overflowed, self.complete = True, False
+        self.pairs = {name: [] for name in self.pairs}
+        self._strings = {}
 
     def dump(self) -> bytes:
         """The complete facts as bytes for :meth:`load` (the ``marshal`` format:
@@ -128,9 +131,14 @@ def _pairs(lines: set[str], kept: dict[str, list[tuple[str, str]]]
     for line in lines:
         subject, predicate, rest = line.split(None, 2)
         obj = rest[:-3]
-        if predicate in kept and (predicate != _TYPE or obj in _KIND_CLASSES):
+        if predicate in kept and _wanted(predicate, obj):
             found.setdefault(predicate, []).append((subject, obj))
     return found
+
+
+def _wanted(predicate: str, obj: str) -> bool:
+    """Whether a line of a kept predicate is kept: type lines only of drawn kinds."""
+    return predicate != _TYPE or obj in _KIND_CLASSES
 
 
 def value(term: str) -> str:
