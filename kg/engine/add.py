@@ -239,16 +239,17 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
 
 def _write_exports(graph: GraphStore, workspace: Workspace, formats: Sequence[str],
                    lines: Path | None, previous: str | None, change: UnionChange) -> list[Path]:
-    """Write the add's files: graph.ttl spliced where it can be, the rest whole."""
+    """Write the add's files: graph.ttl spliced where it can be, the rest whole; a
+    graph.ttl written either way is recorded for the next add (:mod:`kg.engine.splice`)."""
     for name in formats:
         by_name(name)  # an unknown name fails before any file is written
     written = []
     for name in dict.fromkeys(formats):
         if name == "turtle" and splice.rewrite(graph, workspace.directory, previous,
                                                change.touched):
-            written.append(workspace.graph_path)
-        else:
-            written.extend(write_outputs(graph, workspace.directory, [name], union=lines))
-    if "turtle" in formats:
-        splice.record(workspace.directory, graph.union_token(), graph.base, graph.void())
+            written.append(workspace.graph_path)  # and recorded
+            continue
+        written.extend(write_outputs(graph, workspace.directory, [name], union=lines))
+        if name == "turtle":
+            splice.record(workspace.directory, graph.union_token(), graph.base, graph.void())
     return written

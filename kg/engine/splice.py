@@ -30,7 +30,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,19 +59,25 @@ class Layout:
 
 
 def record(directory: str | os.PathLike[str], token: str | None, base: str,
-           description: list[ox.Triple]) -> None:
-    """Record the graph.ttl just written in ``directory`` for union generation ``token``."""
+           description: list[ox.Triple], written: Layout | None = None) -> None:
+    """Record the graph.ttl just written in ``directory`` for union generation ``token``.
+
+    ``written`` is its layout when the writer took it on the way (:func:`rewrite`);
+    otherwise the file is read back to find it.
+    """
     path = Path(directory) / RECORD
     ttl = Path(directory) / "graph.ttl"
     if token is None or not ttl.is_file() or ttl.stat().st_size == 0:
         path.unlink(missing_ok=True)
         return
-    head = _body(ontology_header(Minter(base).dataset), base)
-    with _mapped(ttl) as data:
-        data_start = data.find(head) + len(head)
-        void_start = len(data) - len(_void_body(description, base))
-        layout = Layout(token, len(data), hashlib.sha256(data).hexdigest(), data_start,
-                        void_start)
+    if written is None:
+        head = _body(ontology_header(Minter(base).dataset), base)
+        with _mapped(ttl) as data:
+            data_start = data.find(head) + len(head)
+            void_start = len(data) - len(_void_body(description, base))
+            written = Layout("", len(data), hashlib.sha256(data).hexdigest(), data_start,
+                             void_start)
+    layout = replace(written, token=token)
     write_atomic(path, json.dumps(asdict(layout), sort_keys=True) + "\n")
 
 
@@ -91,12 +97,14 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
     with _mapped(ttl) as old:
         if hashlib.sha256(old).hexdigest() != layout.sha256:
             return False
-        _splice(graph, old, layout, touched, ttl)
+        written = _splice(graph, old, layout, touched, ttl)
+    record(directory, graph.union_token(), graph.base, graph.void(), written)
     return True
 
 
 def _splice(graph: GraphStore, old: mmap.mmap, layout: Layout, touched: Iterable[str],
-            ttl: Path) -> None:
+            ttl: Path) -> Layout:
+    """Write the spliced file; its layout (size, SHA-256, sections) as written."""
     subjects = sorted({line[:line.index(">") + 1] for line in touched if line.startswith("<")})
     blocks = _blocks(graph, subjects)
     starts = [layout.data_start] + [m.end() for m in _BLOCK.finditer(
@@ -104,19 +112,30 @@ def _splice(graph: GraphStore, old: mmap.mmap, layout: Layout, touched: Iterable
     if starts[-1] == layout.void_start:  # no data block at all
         starts.pop()
     keys = _Keys(old, turtle_prefixes(graph.base))
+    digest = hashlib.sha256()
+    size = 0
     with memoryview(old) as copy, atomic_writer(ttl) as out:
+
+        def write(data: bytes | memoryview) -> None:
+            nonlocal size
+            out.write(data)
+            digest.update(data)
+            size += len(data)
+
         cursor = layout.data_start
-        out.write(copy[:cursor])
+        write(copy[:cursor])
         for subject in subjects:
             index = bisect.bisect_left(starts, subject, key=keys.at)
             found = index < len(starts) and keys.at(starts[index]) == subject
             start = starts[index] if index < len(starts) else layout.void_start
-            out.write(copy[cursor:start])
-            out.write(blocks.get(subject, b""))
+            write(copy[cursor:start])
+            write(blocks.get(subject, b""))
             cursor = (starts[index + 1] if index + 1 < len(starts) else layout.void_start) \
                 if found else start
-        out.write(copy[cursor:layout.void_start])
-        out.write(_void_body(graph.void(), graph.base))
+        write(copy[cursor:layout.void_start])
+        void_start = size
+        write(_void_body(graph.void(), graph.base))
+    return Layout("", size, digest.hexdigest(), layout.data_start, void_start)
 
 
 @contextmanager
