@@ -111,11 +111,9 @@ def _decisions(curation: Curation, snap: Snapshot, graph: GraphStore,
     return decided, split
 
 
-def link_quads(links: list[IdentityLink], graph: ox.NamedNode, base: str,
-               curation: Curation) -> Iterator[ox.Quad]:
-    """The people graph: every link reified, the asserted tiers also stated."""
-    if curation.path is not None:
-        yield ox.Quad(graph, v.CURATION_FILE, ox.Literal(str(curation.path)), graph)
+def link_quads(links: list[IdentityLink], graph: ox.NamedNode, base: str
+               ) -> Iterator[ox.Quad]:
+    """The links of the people graph: each reified, the asserted tiers also stated."""
     for link in links:
         a, b = ox.NamedNode(link.a), ox.NamedNode(link.b)
         node = ox.NamedNode(f"{base}identity/{digest(link.a + ' ' + link.b, 16)}")
@@ -163,8 +161,8 @@ def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None,
     if before is not None and before.stamp == _stored_stamp(graph, target):
         _write_difference(graph, target, before, written)
     else:
-        graph.replace_graph(target, [*link_quads(report.links, target, graph.base, curation),
-                                     *_stamp_quads(target, written)])
+        graph.replace_graph(target, [*link_quads(report.links, target, graph.base),
+                                     *_header_quads(target, written)])
     assert report.state is not None  # compute_links always gives one
     report.state.written = written
     return report
@@ -177,11 +175,15 @@ def _stamp(links: list[IdentityLink], curation_file: str | None) -> str:
     return digest(f"{curation_file}\n{text}", 32)
 
 
-def _stamp_quads(target: ox.NamedNode, written: Written) -> list[ox.Quad]:
-    """The stamp of a people graph, which has none while it is empty."""
-    if not written.links and written.curation_file is None:
-        return []
-    return [ox.Quad(target, v.IDENTIFIER, ox.Literal(written.stamp), target)]
+def _header_quads(target: ox.NamedNode, written: Written) -> list[ox.Quad]:
+    """What the people graph says of itself: the curation file it applied, and its
+    stamp (none while the graph is otherwise empty)."""
+    if written.curation_file is None:
+        if not written.links:
+            return []
+        return [ox.Quad(target, v.IDENTIFIER, ox.Literal(written.stamp), target)]
+    return [ox.Quad(target, v.CURATION_FILE, ox.Literal(written.curation_file), target),
+            ox.Quad(target, v.IDENTIFIER, ox.Literal(written.stamp), target)]
 
 
 def _stored_stamp(graph: GraphStore, target: ox.NamedNode) -> str | None:
@@ -193,25 +195,16 @@ def _stored_stamp(graph: GraphStore, target: ox.NamedNode) -> str | None:
 def _write_difference(graph: GraphStore, target: ox.NamedNode, before: Written,
                       after: Written) -> None:
     """Turn the people graph ``before`` describes into the one of ``after``: one
-    update that deletes the quads of the links that went, then inserts those of the
-    links that came (a link that changed does both; quads they share stay)."""
+    update that deletes the quads of the links that went and of the old header, then
+    inserts those of the links that came and of the new header (a link that changed
+    does both; quads the two sides share stay)."""
     old, new = set(before.links), set(after.links)
-    gone = [quad for quad in link_quads([link for link in before.links if link not in new],
-                                        target, graph.base, _named(before.curation_file))]
-    came = [quad for quad in link_quads([link for link in after.links if link not in old],
-                                        target, graph.base, _named(after.curation_file))]
-    if before.curation_file == after.curation_file:
-        curation = v.CURATION_FILE
-        gone = [quad for quad in gone if quad.predicate != curation]
-        came = [quad for quad in came if quad.predicate != curation]
-    gone.extend(_stamp_quads(target, before))
-    came.extend(_stamp_quads(target, after))
+    gone = [*link_quads([link for link in before.links if link not in new], target,
+                        graph.base), *_header_quads(target, before)]
+    came = [*link_quads([link for link in after.links if link not in old], target,
+                        graph.base), *_header_quads(target, after)]
     graph.store.update("".join((
         "DELETE DATA { ", *_quad_text(gone), "} ;\n", "INSERT DATA { ", *_quad_text(came), "}")))
-
-
-def _named(curation_file: str | None) -> Curation:
-    return Curation(Path(curation_file) if curation_file is not None else None)
 
 
 def _quad_text(quads: list[ox.Quad]) -> Iterator[str]:
