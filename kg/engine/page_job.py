@@ -33,7 +33,6 @@ from pathlib import Path
 
 from kg.engine import union
 from kg.engine.workspace import Workspace
-from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 
 _CHILD = "import sys; from kg.engine.page_job import main; sys.exit(main(sys.argv[1:]))"
@@ -132,12 +131,7 @@ def draw(directory: Path, checkpoint: Path) -> list[str]:
     graph = GraphStore(checkpoint, read_only=True)
     try:
         token = graph.union_token()
-        facts = None
-        if token is not None:
-            try:
-                facts = UnionFacts.load(union.facts_path(directory, token).read_bytes())
-            except OSError:
-                facts = None
+        facts = union.kept_facts(directory, token) if token is not None else None
         return write_view_html(graph, Workspace(directory).page_path, facts=facts)
     finally:
         graph.close()

@@ -123,11 +123,16 @@ def carried(graph: GraphStore, directory: str | os.PathLike[str]) -> Carried | N
     if token is None or not graph.has_void():
         return None
     counts = Counts.of(graph.void(), graph.minter)
+    facts = kept_facts(directory, token)
+    return None if counts is None or facts is None else (counts, facts)
+
+
+def kept_facts(directory: str | os.PathLike[str], token: str) -> UnionFacts | None:
+    """The union facts kept for generation ``token``, if there and readable."""
     try:
-        facts = UnionFacts.load(facts_path(directory, token).read_bytes())
+        return UnionFacts.load(facts_path(directory, token).read_bytes())
     except OSError:
         return None
-    return None if counts is None or facts is None else (counts, facts)
 
 
 @dataclass(slots=True)
