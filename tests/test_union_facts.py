@@ -17,13 +17,14 @@ from kg.engine import union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
 from kg.graph import facts as facts_module
+from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts, value
 from kg.graph.iris import Minter
 from kg.graph.void import LineCounter
 from kg.people.hook import start_people
 from kg.people.links import refresh
 from kg.people.snapshot import read_snapshot, snapshot_of
-from kg.view import draw
+from kg.view import draw, projection
 from tests.outputs import copied_days, people_quads
 
 
@@ -105,6 +106,30 @@ def test_a_build_reads_people_and_page_from_its_union_lines(
     assert any("overview" in note for note in build(days, out))
     assert facts_of(out).pairs == streamed_facts(out).pairs
     assert_same_as_the_store(out, tmp_path)
+
+
+def test_author_rows_from_the_facts_are_the_store_s(days: list[Path], tmp_path: Path) -> None:
+    """Every paper's (listing date, position, name) rows, which the page's cards take
+    from the facts, are what the store's author query gives, papers listed on
+    several days included."""
+    out = tmp_path / "out"
+    build(days, out)
+    graph = Workspace(out).open(read_only=True)
+    try:
+        papers = sorted(row["s"].value for row in projection._rows(
+            graph.store, f"SELECT ?s WHERE {{ ?s a {v.PREPRINT} }}"))
+        stored = sorted((row["paper"].value, row["date"].value, int(row["pos"].value),
+                         row["name"].value) for row in projection._rows(
+            graph.store, projection._restrict(projection._AUTHORS, "paper", papers)))
+    finally:
+        graph.close()
+    found = sorted(projection.fact_authors(facts_of(out), papers))
+    assert found == stored
+    listed_days: dict[str, set[str]] = {}
+    for paper, date, _, _ in found:
+        listed_days.setdefault(paper, set()).add(date)
+    assert any(len(dates) > 1 for dates in listed_days.values())  # "latest" is exercised
+    assert list(projection.fact_authors(facts_of(out), [])) == []
 
 
 def test_adds_read_them_from_the_facts_they_followed(days: list[Path], tmp_path: Path) -> None:

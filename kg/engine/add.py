@@ -27,6 +27,7 @@ from kg.people.curation import Curation
 from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
 from kg.read.sources import Document, expand_inputs, read_document
+from kg.support import collector
 from kg.support.progress import Progress
 
 Inputs = Iterable[str | os.PathLike[str]]
@@ -190,6 +191,14 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     one with the changed subjects' blocks replaced (:mod:`kg.engine.splice`) when
     that file is the one recorded, else it is written whole.
     """
+    with collector.paused():  # the add reads and rewrites large kept data
+        return _add_to_output(inputs, output, export=export, formats=formats,
+                              progress=progress, people=people)
+
+
+def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bool,
+                   formats: Sequence[str], progress: bool | None,
+                   people: str | os.PathLike[str] | None) -> AddResult:
     workspace = Workspace(output)
     graph = workspace.open()
     page = None

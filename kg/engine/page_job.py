@@ -22,6 +22,7 @@ the page itself.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -142,6 +143,8 @@ def main(argv: list[str]) -> int:
     stdin, then draw the page of the folder ``argv[0]`` and print its notes. An add
     that ends without a checkpoint (it failed, or had nothing to draw) closes stdin:
     the child then exits without drawing."""
+    # A process that draws one page and ends: the collector would only walk the facts.
+    gc.disable()
     # Loaded while the add is still loading the store.
     import kg.view.draw
     import kg.view.focus

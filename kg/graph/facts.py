@@ -26,14 +26,15 @@ from kg.graph.kinds import EDGE_KINDS, KINDS
 #: The predicates whose lines are kept: entity edges, types, and what people need.
 PREDICATES: frozenset[ox.NamedNode] = frozenset({
     *(edge.predicate for edge in EDGE_KINDS), v.TYPE, v.NAME, v.IDENTIFIER,
-    v.ACCOUNT_NAME, v.ABOUT, v.QUALIFIED_ATTRIBUTION, v.AGENT, v.AUTHOR_POSITION})
+    v.ACCOUNT_NAME, v.ABOUT, v.QUALIFIED_ATTRIBUTION, v.AGENT, v.AUTHOR_POSITION,
+    v.IS_PART_OF, v.DATE_PUBLISHED})
 #: Lines kept at most (~100 bytes each with shared strings; 10k papers keep ~350k).
 #: A bigger graph stops collecting and its readers use the store, so the facts never
 #: cost a large build more memory than reading the store would.
 LIMIT = 1_000_000
 _TYPE = str(v.TYPE)
 #: The layout of :meth:`UnionFacts.dump`'s bytes; change it when ``pairs`` changes.
-_FORMAT = "paperkg union facts 1"
+_FORMAT = "paperkg union facts 2"
 #: Type lines kept: those of drawn kinds (authorships and entries are not needed).
 _KIND_CLASSES = frozenset(str(kind.cls) for kind in KINDS)
 

@@ -77,9 +77,9 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
         if size <= limit:
             return None
         papers_of, degree = p.tasks_and_degrees(kinds, p.entity_pairs(graph))
-    tasks = p.node_attributes(graph, kinds, list(papers_of))
+    tasks = p.node_attributes(graph, kinds, list(papers_of), facts=facts)
     view = overview_of(tasks, papers_of, degree,
-                       lambda nodes: p.node_attributes(graph, kinds, nodes))
+                       lambda nodes: p.node_attributes(graph, kinds, nodes, facts=facts))
     return view, size
 
 
