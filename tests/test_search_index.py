@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +25,7 @@ from kg.web.search import SEARCH_FILE, SearchIndex
 from tests.webdata import write_digests
 
 BASE = "https://w3id.org/paperkg/"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def indexed(out: Path) -> list[tuple[str, str, str, str]]:
@@ -142,3 +145,49 @@ def test_the_index_records_the_store_generation(built: tuple[Path, Path]) -> Non
         assert connection.execute("SELECT value FROM meta").fetchall() == [(token,)]
     finally:
         connection.close()
+
+
+def test_an_add_updates_the_file_a_reader_has_open(built: tuple[Path, Path]) -> None:
+    """The update is a transaction on the file itself (not a new file): a server's
+    connection opened before the add sees the new documents, and no journal is left."""
+    out, held = built
+    path = out / SEARCH_FILE
+    inode = path.stat().st_ino
+    reader = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        query = "SELECT iri FROM docs WHERE docs MATCH 'MedVLM'"
+        assert reader.execute(query).fetchall() == []
+        add_to_output([held], out, export=False)
+        assert reader.execute(query).fetchall() == [(BASE + "paper/2502.19634",)]
+    finally:
+        reader.close()
+    assert path.stat().st_ino == inode
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(SEARCH_FILE)) == \
+        [SEARCH_FILE]
+    assert indexed(out) == whole(out)
+
+
+KILLED_IN_THE_TRANSACTION = """
+import os, signal, sys
+import kg.engine.add as add_mod
+from kg.web import search
+def kill(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+search.documents = kill  # called after the old documents were deleted
+add_mod.add_to_output([sys.argv[1]], sys.argv[2], export=False)
+"""
+
+
+def test_an_add_killed_inside_the_update_leaves_the_old_index(
+        built: tuple[Path, Path]) -> None:
+    """SIGKILL between the transaction's delete and its inserts: SQLite rolls the
+    file back to the old index, and the next add updates it as usual."""
+    out, held = built
+    before = indexed(out)
+    process = subprocess.run([sys.executable, "-c", KILLED_IN_THE_TRANSACTION, str(held),
+                              str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert process.returncode == -9, process.stderr
+    assert indexed(out) == before  # the reader rolled back the killed transaction
+    add_to_output([held], out, export=False)
+    assert hits(out, "MedVLM") == [BASE + "paper/2502.19634"]
+    assert indexed(out) == whole(out)

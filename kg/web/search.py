@@ -137,33 +137,25 @@ def _generation(connection: sqlite3.Connection) -> str | None:
 
 def update_index(store: ox.Store, path: str | os.PathLike[str], generation: str = "", *,
                  previous: str | None = None, lines: Iterable[str] = ()) -> Path:
-    """Write the search index of ``store`` to ``path`` atomically (built in memory).
+    """Bring the search index of ``store`` at ``path`` up to date.
 
     ``generation`` is the store's union generation (:meth:`GraphStore.union_token`),
     recorded in the index. When the index at ``path`` is of generation ``previous``
     (the store before an add), only the documents of the nodes that the add's
-    touched ``lines`` name are replaced, so a daily add does not re-read the whole
-    graph. Any other file (missing, older, of another generation because an add
-    died before writing it) is rebuilt whole.
+    touched ``lines`` name are replaced, in one SQLite transaction on the file
+    itself: SQLite's commit is atomic, a server's readers wait for it, and an add
+    writes a few pages instead of the whole file (20 MB at 10k papers, 0.13 s of
+    the 0.18 s an update took when it rewrote the file). Any other file (missing,
+    older, damaged, of another generation because an add died before updating it)
+    is rebuilt whole in memory and written atomically.
     """
     target = Path(path)
+    if previous and target.is_file() and _updated(store, target, generation, previous, lines):
+        return target
     connection = sqlite3.connect(":memory:")
     try:
-        if previous and target.is_file() and _reopened(connection, target) == previous:
-            nodes = sorted(changed_nodes(store, lines))
-            connection.execute("CREATE TEMP TABLE changed(iri TEXT PRIMARY KEY)")
-            connection.executemany("INSERT INTO changed VALUES (?)", ((n,) for n in nodes))
-            connection.execute("DELETE FROM docs WHERE iri IN (SELECT iri FROM changed)")
-            connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
-                                   documents(store, nodes))
-            connection.execute("UPDATE meta SET value = ? WHERE key = 'generation'",
-                               (generation,))
-            connection.commit()
-        else:
-            connection.close()
-            connection = sqlite3.connect(":memory:")
-            _fill(connection, store, generation)
-            connection.execute("VACUUM")
+        _fill(connection, store, generation)
+        connection.execute("VACUUM")
         data = connection.serialize()
     finally:
         connection.close()
@@ -171,13 +163,31 @@ def update_index(store: ox.Store, path: str | os.PathLike[str], generation: str 
     return target
 
 
-def _reopened(connection: sqlite3.Connection, path: Path) -> str | None:
-    """Load the index file at ``path`` into ``connection``; its generation, if it has one."""
+def _updated(store: ox.Store, target: Path, generation: str, previous: str,
+             lines: Iterable[str]) -> bool:
+    """Replace, in the index file ``target`` of generation ``previous``, the documents
+    of the nodes ``lines`` touched; False (nothing written) for any other file."""
     try:
-        connection.deserialize(path.read_bytes())
-    except sqlite3.DatabaseError:
-        return None
-    return _generation(connection)
+        connection = sqlite3.connect(target)
+    except sqlite3.Error:
+        return False
+    try:
+        if _generation(connection) != previous:
+            return False
+        nodes = sorted(changed_nodes(store, lines))
+        with connection:  # one transaction: committed whole or rolled back
+            connection.execute("CREATE TEMP TABLE changed(iri TEXT PRIMARY KEY)")
+            connection.executemany("INSERT INTO changed VALUES (?)", ((n,) for n in nodes))
+            connection.execute("DELETE FROM docs WHERE iri IN (SELECT iri FROM changed)")
+            connection.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
+                                   documents(store, nodes))
+            connection.execute("UPDATE meta SET value = ? WHERE key = 'generation'",
+                               (generation,))
+        return True
+    except sqlite3.DatabaseError:  # a file damaged past its header: rebuilt whole
+        return False
+    finally:
+        connection.close()
 
 
 def match_expression(text: str) -> str | None:
