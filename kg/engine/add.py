@@ -102,8 +102,9 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
     the curation file (read first, so a bad one stops the run before any write)."""
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names, graph)
+    manifest = graph.manifest()
     known: dict[str, list[Ingested]] = {}
-    for item in graph.manifest():
+    for item in manifest:
         known.setdefault(item.source, []).append(item)
     result = AddResult([], [], [], ParseResult())
     documents: list[Document] = []
@@ -141,7 +142,8 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
                           replaced)])
     _count_days(result, known)
     if replaced:
-        graph.load(result.parsed.digests, replacing=sorted(replaced), change=union_change)
+        graph.load(result.parsed.digests, replacing=sorted(replaced), change=union_change,
+                   manifest=manifest)
     elif not graph.has_void():
         graph.refresh_void()  # an earlier add was killed between its two transactions
     return result, curation

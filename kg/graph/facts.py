@@ -14,7 +14,6 @@ collecting costs a set lookup per line, on the split the VoID count makes.
 
 from __future__ import annotations
 
-import heapq
 import marshal
 import sys
 
@@ -86,9 +85,15 @@ class UnionFacts:
         gone = _pairs(before - after, self.pairs)
         new = _pairs(after - before, self.pairs)
         for predicate in sorted(gone.keys() | new.keys()):
-            leaving = set(gone.get(predicate, ()))
-            kept = [pair for pair in self.pairs[predicate] if pair not in leaving]
-            self.pairs[predicate] = list(heapq.merge(kept, sorted(new.get(predicate, ()))))
+            pairs = self.pairs[predicate]
+            if predicate in gone:
+                leaving = set(gone[predicate])
+                pairs = [pair for pair in pairs if pair not in leaving]
+            # Sorted, plus a few sorted pairs: Timsort merges the two runs in C,
+            # several times faster than heapq.merge's Python-level loop.
+            pairs.extend(new.get(predicate, ()))
+            pairs.sort()
+            self.pairs[predicate] = pairs
         if sum(map(len, self.pairs.values())) > self._limit:
             self._overflow()
 
