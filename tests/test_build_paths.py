@@ -9,6 +9,7 @@ and on the real corpus, with batches small enough that every build takes many.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,3 +110,19 @@ def test_error_while_building_stops_the_loader() -> None:
             load.add(line)
         raise KeyError("mapping failed")
     assert 0 < len(store) <= 10  # the full batches were loaded, the rest dropped
+
+
+def test_an_idle_loader_gets_lines_before_the_batch_is_full(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loader works beside the build: once IDLE_LINES wait and it has nothing
+    to do, they go to it, not only when a full batch has piled up."""
+    monkeypatch.setattr(loader, "IDLE_LINES", 4)
+    store = ox.Store()
+    with BatchLoader(store, batch_lines=1_000) as load:
+        for line in LINES[:6]:
+            load.add(line)
+        deadline = time.monotonic() + 30
+        while len(store) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(store) == 4  # the first four, while the block still runs
+    assert len(store) == 6

@@ -23,6 +23,8 @@ import pyoxigraph as ox
 #: N-Quads lines handed to Oxigraph at a time (~200 bytes each, plus the loader's
 #: own buffers): bounds the memory of a load, large enough to amortise a call.
 BATCH_LINES = 200_000
+#: Lines from which a batch is handed over early to a loader that has nothing to do.
+IDLE_LINES = 20_000
 
 
 class BatchLoader:
@@ -40,14 +42,22 @@ class BatchLoader:
         self._lines: list[str] = []
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
+        self._idle = threading.Event()
+        self._idle.set()
         self._thread = threading.Thread(target=self._run, name="paperkg-loader", daemon=True)
         self._thread.start()
 
     def add(self, line: str) -> None:
-        """Add one N-Quads (or N-Triples) line made of pyoxigraph's own terms."""
+        """Add one N-Quads (or N-Triples) line made of pyoxigraph's own terms.
+
+        A batch goes to the loader when it is full, or sooner, once it holds
+        :data:`IDLE_LINES`, if the loader has nothing to do: so the loader works
+        beside the build all along rather than taking a last big batch after it.
+        """
         lines = self._lines
         lines.append(line)
-        if len(lines) >= self.batch_lines:
+        size = len(lines)
+        if size >= self.batch_lines or (size % IDLE_LINES == 0 and self._idle.is_set()):
             self.flush()
 
     def flush(self) -> None:
@@ -57,6 +67,7 @@ class BatchLoader:
         if self._lines:
             data = "".join(self._lines).encode()
             self._lines = []
+            self._idle.clear()
             self._queue.put(data)
 
     def _run(self) -> None:
@@ -67,6 +78,8 @@ class BatchLoader:
                     self.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
                 except BaseException as exc:  # re-raised in the building thread
                     self._error = exc
+            if self._queue.empty():
+                self._idle.set()
 
     def __enter__(self) -> BatchLoader:
         return self
