@@ -13,6 +13,7 @@ import pytest
 import kg
 from kg.engine import page_job
 from kg.engine.add import AddResult, add_to_output
+from kg.graph import facts as facts_module
 from kg.graph.store import GraphStore
 from tests.outputs import copied_days
 
@@ -27,6 +28,7 @@ def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any graph is big enough for the page's process."""
     monkeypatch.setattr(page_job, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(page_job, "PARALLEL_FROM_ROWS", 0)
 
 
 def built(days: list[Path], tmp_path: Path) -> Path:
@@ -131,3 +133,69 @@ def test_a_small_graph_is_drawn_by_the_add_itself(
     result = add_to_output([days[-1]], out)
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
     assert out / "graph.html" in result.written
+
+
+def plain_page(days: list[Path], tmp_path: Path) -> bytes:
+    """graph.html of a build without a store: always drawn in the build's process."""
+    kg.build(days, tmp_path / "plain", store=False)
+    return (tmp_path / "plain" / "graph.html").read_bytes()
+
+
+@pytest.mark.usefixtures("parallel")
+def test_a_build_draws_its_page_in_a_second_process(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = plain_page(days, tmp_path)
+    refuse_in_process(monkeypatch)
+    out = tmp_path / "out"
+    result = kg.build(days, out)
+    assert (out / "graph.html").read_bytes() == expected
+    assert any("overview" in note for note in result.notes), result.notes
+    assert out / "graph.html" in result.written
+    assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
+
+
+@pytest.mark.usefixtures("parallel")
+def test_a_build_whose_page_process_fails_draws_the_page_itself(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = plain_page(days, tmp_path)
+    killed: list[page_job.PageJob] = []
+    real = page_job.PageJob.draw
+
+    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
+        assert job.child is not None
+        job.child.kill()
+        killed.append(job)
+        real(job, graph)
+
+    monkeypatch.setattr(page_job.PageJob, "draw", failing)
+    out = tmp_path / "out"
+    kg.build(days, out)
+    assert killed, "no page process was started"
+    assert (out / "graph.html").read_bytes() == expected
+    assert not list(out.glob(".page-*"))
+
+
+@pytest.mark.usefixtures("parallel")
+def test_a_build_too_big_for_facts_draws_its_page_alone(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without facts the page reads the store; done beside the people links, the two
+    processes' peaks would add up, so the build draws it itself, after them."""
+    expected = plain_page(days, tmp_path)
+    monkeypatch.setattr(facts_module, "LIMIT", 5_000)
+    launched: list[page_job.PageJob] = []
+    real = page_job.launch
+
+    def launch(directory: Path) -> page_job.PageJob:
+        launched.append(real(directory))
+        return launched[-1]
+
+    def refuse(job: page_job.PageJob, graph: GraphStore) -> None:
+        raise AssertionError("the page's process was given a graph without facts")
+
+    monkeypatch.setattr(page_job, "launch", launch)
+    monkeypatch.setattr(page_job.PageJob, "draw", refuse)
+    out = tmp_path / "out"
+    kg.build(days, out)
+    assert (out / "graph.html").read_bytes() == expected
+    child = launched[0].child
+    assert child is not None and child.poll() is not None, "the page's process outlived the build"

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.engine import splice
+from kg.engine import page_job, splice
 from kg.engine.loader import BatchLoader
 from kg.engine.outputs import QUAD_FORMATS, write_outputs, write_triples
 from kg.engine.result import BuildResult
@@ -87,29 +87,50 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     quad_formats = [name for name in formats if name in QUAD_FORMATS]
     target: Workspace | bool | None = workspace if store else (
         None if html or quad_formats else False)
-    with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
-        graph, description, written = _map_and_load(
-            parsed.digests, Path(tmp), base, target=target,
-            formats=[name for name in formats if name not in QUAD_FORMATS], out=out,
-            facts=facts)
-    result = BuildResult(graph, parsed, description, base, written)
-    if graph is not None:
-        state = refresh_people(graph, curation, parsed, facts)
-        if store:
-            keep_people(graph, out, state)  # for the next kg add (kg.engine.union)
-        written.extend(write_outputs(graph, out, quad_formats))
-        if html:
-            from kg.view.draw import write_view_html
+    # A big graph's page is drawn by a second process (kg.engine.page_job), which
+    # imports while this one maps and draws while it links people and indexes.
+    page = page_job.launch(out) if html and store \
+        and page_job.worth_it_for_rows(parsed.rows) else None
+    try:
+        with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
+            graph, description, written = _map_and_load(
+                parsed.digests, Path(tmp), base, target=target,
+                formats=[name for name in formats if name not in QUAD_FORMATS], out=out,
+                facts=facts)
+        result = BuildResult(graph, parsed, description, base, written)
+        if page is not None and not facts.complete:
+            # Too big for facts: the page reads the store, and two processes doing
+            # that and the people links at once would add their peaks.
+            page.cancel()
+            page = None
+        if graph is not None:
+            if page is not None:
+                page.draw(graph)
+            state = refresh_people(graph, curation, parsed, facts)
+            if store:
+                keep_people(graph, out, state)  # for the next kg add (kg.engine.union)
+            written.extend(write_outputs(graph, out, quad_formats))
+        index = None
+        if store and graph is not None:
+            from kg.web.search import SEARCH_FILE, update_index
 
-            result.notes = write_view_html(graph, workspace.page_path, facts=facts)
+            index = update_index(graph.store, out / SEARCH_FILE, graph.union_token() or "")
+        if graph is not None and html:
+            notes = page.finish() if page is not None else None
+            if notes is None:  # a graph too small for a second process, or it failed
+                from kg.view.draw import write_view_html
+
+                notes = write_view_html(graph, workspace.page_path, facts=facts)
+            result.notes = notes
             written.append(workspace.page_path)
+    finally:
+        if page is not None:
+            page.cancel()  # after finish(), only makes sure nothing is left behind
     if store:
         written.append(workspace.store_path)
         if graph is not None:
-            from kg.web.search import SEARCH_FILE, update_index
-
-            written.append(update_index(graph.store, out / SEARCH_FILE,
-                                        graph.union_token() or ""))
+            assert index is not None
+            written.append(index)
             # Flushed, so a reader's open replays no log (100k papers: 30 s and 1.9 GB
             # at every read-only open otherwise, as kg query and kg serve open it).
             graph.close()

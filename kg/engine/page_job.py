@@ -1,4 +1,4 @@
-"""Draw an output folder's default page in a process of its own, beside the add.
+"""Draw an output folder's default page in a process of its own, beside the add or build.
 
 Why: after its load, ``kg add`` has two independent jobs that each take a good
 part of a second on a graph of 10k papers: the identity links of :mod:`kg.people`,
@@ -43,6 +43,14 @@ _PREFIX = ".page-"
 #: ahead above (0.3 s of 1.3 s at 10,000), behind below (0.08 s of 0.45 s on the
 #: bundled example).
 PARALLEL_FROM = 1_000_000
+#: The same size for ``kg build``, which decides before any facts exist: digest rows
+#: (a year of 2,600 rows keeps 2.6 MB of facts).
+PARALLEL_FROM_ROWS = 1_000
+
+
+def worth_it_for_rows(rows: int) -> bool:
+    """Whether a build of ``rows`` digest rows draws its page in a second process."""
+    return rows >= PARALLEL_FROM_ROWS
 
 
 def worth_it(facts_file: Path) -> bool:
