@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,64 @@ def test_replace_graph_writes_only_the_difference(days: Path, tmp_path: Path) ->
         assert writes[1] == "extend 2"
         assert sorted(map(str, real.quads_for_pattern(None, None, None, target))) == \
             sorted(map(str, quads[1:5]))
+        assert len(real) == size + 4
+    finally:
+        graph.close()
+
+
+def test_replace_graph_streams_into_an_empty_graph(
+        days: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build's people graph starts empty: its quads go in batches as they come, never
+    all held at once, and a later replacement still writes only the difference."""
+    import pyoxigraph as ox
+
+    from kg.graph import store as store_module
+
+    monkeypatch.setattr(store_module, "REPLACE_BATCH", 2)
+    out = tmp_path / "out"
+    kg.build([days], out, html=False).store.close()  # type: ignore[union-attr]
+    graph = Workspace(out).open()
+    try:
+        target = ox.NamedNode(graph.base + "graph/test")
+        word = ox.NamedNode("x:word")
+        quads = [ox.Quad(ox.NamedNode(f"x:{i}"), word, ox.Literal(str(i)), target)
+                 for i in range(5)]
+        size = len(graph.store)
+        taken: list[int] = []
+
+        def produced() -> Iterator[ox.Quad]:
+            for i, quad in enumerate(quads):
+                taken.append(i)
+                yield quad
+
+        real = graph.store
+        batches: list[tuple[int, int]] = []  # (quads in the batch, quads produced by then)
+
+        class Spy:
+            def quads_for_pattern(self, *args: object) -> object:
+                return real.quads_for_pattern(*args)  # type: ignore[arg-type]
+
+            def update(self, request: str) -> None:
+                batches.append((-1, len(taken)))
+                real.update(request)
+
+            def bulk_extend(self, batch: list[ox.Quad]) -> None:
+                batches.append((len(batch), len(taken)))
+                real.bulk_extend(batch)
+
+            def extend(self, batch: list[ox.Quad]) -> None:
+                batches.append((-2, len(taken)))
+                real.extend(batch)
+
+        graph.store = Spy()  # type: ignore[assignment]
+        graph.replace_graph(target, produced())
+        assert batches == [(2, 2), (2, 4), (1, 5)]
+        batches.clear()
+        graph.replace_graph(target, quads[1:])  # x:0 goes: the difference, as before
+        graph.store = real
+        assert [size for size, _ in batches] == [-1]  # one DELETE, nothing new
+        assert sorted(map(str, real.quads_for_pattern(None, None, None, target))) == \
+            sorted(map(str, quads[1:]))
         assert len(real) == size + 4
     finally:
         graph.close()

@@ -16,6 +16,7 @@ what has been ingested.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import tempfile
 import time
@@ -141,6 +142,9 @@ def open_read_only(path: str | os.PathLike[str]) -> ox.Store:
                 raise
             time.sleep(0.025 * 2 ** (attempt - 1))
 
+
+#: Quads a replacement writes per transaction into an empty graph (GraphStore.replace_graph).
+REPLACE_BATCH = 50_000
 
 class GraphStore:
     """The working graph: in memory (``path=None``) or on disk (an Oxigraph store).
@@ -316,7 +320,19 @@ class GraphStore:
         as it was. What went is deleted in one transaction, what is new inserted in a
         second (``extend``: a SPARQL request of every new quad costs twice the memory);
         a run killed between the two leaves a graph the next replacement repairs.
+
+        An empty graph (a build's) has nothing to compare with: ``quads`` are written
+        as they come, :data:`REPLACE_BATCH` at a time, by Oxigraph's bulk loader. At
+        100k papers (a million quads) one transaction grew the store's memory by
+        0.75 GB and took 11-21 s, and the set of quads took 0.8 GB more; this way the
+        refresh peaks 0.7 GB lower and writes in 6 s. A run killed part way leaves a
+        graph that the next replacement repairs as above.
         """
+        if next(iter(self.store.quads_for_pattern(None, None, None, graph)), None) is None:
+            stream = iter(quads)
+            while batch := list(itertools.islice(stream, REPLACE_BATCH)):
+                self.store.bulk_extend(batch)
+            return
         new = set(quads)
         old = set(self.store.quads_for_pattern(None, None, None, graph))
         gone = sorted(old - new, key=str)

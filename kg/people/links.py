@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -161,8 +162,9 @@ def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None,
     if before is not None and before.stamp == _stored_stamp(graph, target):
         _write_difference(graph, target, before, written)
     else:
-        graph.replace_graph(target, [*link_quads(report.links, target, graph.base),
-                                     *_header_quads(target, written)])
+        # The header last: a stamp in the graph means every link before it was written.
+        graph.replace_graph(target, chain(link_quads(report.links, target, graph.base),
+                                          _header_quads(target, written)))
     assert report.state is not None  # compute_links always gives one
     report.state.written = written
     return report
