@@ -191,3 +191,26 @@ def test_an_add_killed_inside_the_update_leaves_the_old_index(
     add_to_output([held], out, export=False)
     assert hits(out, "MedVLM") == [BASE + "paper/2502.19634"]
     assert indexed(out) == whole(out)
+
+
+def test_a_whole_rebuild_that_fails_keeps_the_old_index(
+        built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole index is built in a temporary file beside the old one: a failure
+    half-way leaves the old file as it was and no temporary file."""
+    out, _ = built
+    before = (out / SEARCH_FILE).read_bytes()
+    real = search._fill
+
+    def failing(connection: sqlite3.Connection, *args: object) -> None:
+        real(connection, *args)  # type: ignore[arg-type]
+        raise OSError("disk full")
+
+    monkeypatch.setattr(search, "_fill", failing)
+    graph = Workspace(out).open(read_only=True)
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            search.update_index(graph.store, out / SEARCH_FILE, "another")
+    finally:
+        graph.close()
+    assert (out / SEARCH_FILE).read_bytes() == before
+    assert sorted(p.name for p in out.iterdir() if SEARCH_FILE in p.name) == [SEARCH_FILE]
