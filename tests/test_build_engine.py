@@ -36,6 +36,11 @@ def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path)
     assert (summary["files"], summary["days"], summary["papers"]) == (2, 2, 8)
     assert summary["warnings"] == len(Workspace(tmp_path).warnings_path.read_text()
                                       .splitlines())
+    # The digests were let go of once mapped (memory at 100k); their counts stay.
+    in_memory = kg.build([examples_dir])
+    assert result.parsed.digests == [] and in_memory.parsed.digests
+    assert (result.parsed.rows, result.parsed.days) == \
+        (in_memory.parsed.rows, in_memory.parsed.days) == (summary["rows"], 2)
 
 
 def test_no_store_and_no_html(examples_dir: Path, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ class BuildResult:
 
         return {
             "files": self.parsed.documents,
-            "days": len({d.day for d in self.parsed.digests}),
+            "days": self.parsed.days,
             "rows": self.parsed.rows,
             "papers": count(v.PREPRINT),
             "authors": count(v.PERSON),
