@@ -46,6 +46,21 @@ def assert_page_as_rebuilt(out: Path, tmp_path: Path, result: AddResult) -> None
     assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
 
 
+def kill_before_drawing(monkeypatch: pytest.MonkeyPatch) -> list[page_job.PageJob]:
+    """Make every page process die before it is given the union; the jobs, as they come."""
+    started: list[page_job.PageJob] = []
+    real = page_job.PageJob.draw
+
+    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
+        assert job.child is not None
+        job.child.kill()
+        started.append(job)
+        real(job, graph)
+
+    monkeypatch.setattr(page_job.PageJob, "draw", failing)
+    return started
+
+
 def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the add drew the page itself")
@@ -66,16 +81,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
 def test_a_failed_page_process_leaves_the_page_to_the_add(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = built(days, tmp_path)
-    started: list[page_job.PageJob] = []
-    real = page_job.PageJob.draw
-
-    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
-        assert job.child is not None
-        job.child.kill()  # the child dies before it is given the union
-        started.append(job)
-        real(job, graph)
-
-    monkeypatch.setattr(page_job.PageJob, "draw", failing)
+    started = kill_before_drawing(monkeypatch)
     result = add_to_output([days[-1]], out)
     assert started and started[0].child is not None and started[0].child.returncode != 0
     assert_page_as_rebuilt(out, tmp_path, result)
@@ -158,16 +164,7 @@ def test_a_build_draws_its_page_in_a_second_process(
 def test_a_build_whose_page_process_fails_draws_the_page_itself(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = plain_page(days, tmp_path)
-    killed: list[page_job.PageJob] = []
-    real = page_job.PageJob.draw
-
-    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
-        assert job.child is not None
-        job.child.kill()
-        killed.append(job)
-        real(job, graph)
-
-    monkeypatch.setattr(page_job.PageJob, "draw", failing)
+    killed = kill_before_drawing(monkeypatch)
     out = tmp_path / "out"
     kg.build(days, out)
     assert killed, "no page process was started"

@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 import kg
@@ -126,8 +127,6 @@ def test_a_read_only_open_retries_while_a_writer_compacts(tmp_path: Path,
     failed with "No such file ... .sst", so a server kept answering from the old data
     (seen in CI as a stale count right after a flush). The race itself is rare, so the
     failure RocksDB reports is replayed here."""
-    import pyoxigraph as ox
-
     from kg.graph import store as store_module
 
     folder = tmp_path / "store"
@@ -151,19 +150,24 @@ def test_a_read_only_open_retries_while_a_writer_compacts(tmp_path: Path,
     assert len(calls) == 1  # no store there: no retries
 
 
-def test_replace_graph_writes_only_the_difference(days: Path, tmp_path: Path) -> None:
-    """The people graph is replaced on every add: what stays is not rewritten, what
-    went is gone, the rest of the store is untouched."""
-    import pyoxigraph as ox
-
+def built_with_test_quads(days: Path, tmp_path: Path
+                          ) -> tuple[GraphStore, ox.NamedNode, list[ox.Quad]]:
+    """The store of a build of ``days``, opened for writing, a graph name under its base
+    and five quads for that graph (literals holding a quote and a newline)."""
     out = tmp_path / "out"
     kg.build([days], out, html=False).store.close()  # type: ignore[union-attr]
     graph = Workspace(out).open()
+    target = ox.NamedNode(graph.base + "graph/test")
+    word = ox.NamedNode("x:word")
+    return graph, target, [ox.Quad(ox.NamedNode(f"x:{i}"), word,
+                                   ox.Literal(f'say "{i}"\n'), target) for i in range(5)]
+
+
+def test_replace_graph_writes_only_the_difference(days: Path, tmp_path: Path) -> None:
+    """The people graph is replaced on every add: what stays is not rewritten, what
+    went is gone, the rest of the store is untouched."""
+    graph, target, quads = built_with_test_quads(days, tmp_path)
     try:
-        target = ox.NamedNode(graph.base + "graph/test")
-        word = ox.NamedNode("x:word")
-        quads = [ox.Quad(ox.NamedNode(f"x:{i}"), word, ox.Literal(f'say "{i}"\n'), target)
-                 for i in range(5)]
         size = len(graph.store)
         graph.replace_graph(target, quads[:3])
         assert len(graph.store) == size + 3
@@ -200,19 +204,11 @@ def test_replace_graph_streams_into_an_empty_graph(
         days: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build's people graph starts empty: its quads go in batches as they come, never
     all held at once, and a later replacement still writes only the difference."""
-    import pyoxigraph as ox
-
     from kg.graph import store as store_module
 
     monkeypatch.setattr(store_module, "REPLACE_BATCH", 2)
-    out = tmp_path / "out"
-    kg.build([days], out, html=False).store.close()  # type: ignore[union-attr]
-    graph = Workspace(out).open()
+    graph, target, quads = built_with_test_quads(days, tmp_path)
     try:
-        target = ox.NamedNode(graph.base + "graph/test")
-        word = ox.NamedNode("x:word")
-        quads = [ox.Quad(ox.NamedNode(f"x:{i}"), word, ox.Literal(str(i)), target)
-                 for i in range(5)]
         size = len(graph.store)
         taken: list[int] = []
 

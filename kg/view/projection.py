@@ -192,34 +192,27 @@ def fact_authors(facts: UnionFacts, papers: list[str]) -> Iterator[tuple[str, st
     """
     if not papers:
         return
-    about = _objects_to_subjects(facts.of(v.ABOUT), {f"<{paper}>" for paper in papers})
-    days = _subject_objects(facts.of(v.IS_PART_OF), about)
+    entries = _subject_objects(((paper, entry) for entry, paper in facts.of(v.ABOUT)),
+                               {f"<{paper}>" for paper in papers})
+    listed = {entry for found in entries.values() for entry in found}
+    days = _subject_objects(facts.of(v.IS_PART_OF), listed)
     dates = _subject_objects(facts.of(v.DATE_PUBLISHED), {d for ds in days.values() for d in ds})
-    attributed = _subject_objects(facts.of(v.QUALIFIED_ATTRIBUTION), about)
+    attributed = _subject_objects(facts.of(v.QUALIFIED_ATTRIBUTION), listed)
     slots = {a for found in attributed.values() for a in found}
     agents = _subject_objects(facts.of(v.AGENT), slots)
     positions = _subject_objects(facts.of(v.AUTHOR_POSITION), slots)
     names = _subject_objects(facts.of(v.NAME), {p for found in agents.values() for p in found})
-    for entry, entry_papers in about.items():
-        listed = [term_value(date) for day in days.get(entry, ()) for date in dates.get(day, ())]
-        for slot in attributed.get(entry, ()):
-            for person in agents.get(slot, ()):
-                for position in positions.get(slot, ()):
-                    for name in names.get(person, ()):
-                        for paper in entry_papers:
-                            for date in listed:
-                                yield (term_value(paper), date, int(term_value(position)),
+    for paper, found in entries.items():
+        paper_iri = term_value(paper)
+        for entry in found:
+            on = [term_value(date) for day in days.get(entry, ()) for date in dates.get(day, ())]
+            for slot in attributed.get(entry, ()):
+                for person in agents.get(slot, ()):
+                    for position in positions.get(slot, ()):
+                        for name in names.get(person, ()):
+                            for date in on:
+                                yield (paper_iri, date, int(term_value(position)),
                                        term_value(name))
-
-
-def _objects_to_subjects(pairs: Iterable[tuple[str, str]], objects: set[str]
-                         ) -> dict[str, list[str]]:
-    """subject -> its objects among ``objects``, for the pairs whose object is one."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for subject, obj in pairs:
-        if obj in objects:
-            found[subject].append(obj)
-    return found
 
 
 def _subject_objects(pairs: Iterable[tuple[str, str]], subjects: Container[str]
