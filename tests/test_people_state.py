@@ -260,3 +260,22 @@ def test_a_people_graph_rewritten_between_adds_is_replaced_not_patched(tmp_path:
     ours, rebuilt = people_quads(out), people_quads(tmp_path / "full")
     assert ours == rebuilt
     assert any("rejected" in quad for quad in ours), "the curation was not applied"
+
+
+def test_the_people_graph_stamp_is_the_digest_of_its_links() -> None:
+    """The stamp an add compares with the store's is the digest of the curation file's
+    name and one line per link, however it is computed, so stamps that earlier runs
+    wrote into stores stay valid."""
+    from kg.graph.iris import digest
+    from kg.people.identity import IdentityLink
+    from kg.people.links import _stamp
+
+    links = [IdentityLink("x:a", "x:b", "person", "auto", 0.9, "same co-authors",
+                          frozenset({"initials", "compact"}), ("x:c",), ("x:p1", "x:p2")),
+             IdentityLink("x:a", "x:d", "person", "candidate", 0.5, 'a "quote"\nand a line')]
+    for found in ([], links[:1], links):
+        text = "\n".join(repr((link.a, link.b, link.kind, link.tier, link.score,
+                               link.description, sorted(link.rules), link.coauthors,
+                               link.papers)) for link in found)
+        for curation in (None, "/data/people.csv"):
+            assert _stamp(found, curation) == digest(f"{curation}\n{text}", 32)

@@ -16,6 +16,7 @@ so the union, its exports and its VoID counts are the same with or without it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -171,10 +172,14 @@ def refresh(graph: GraphStore, curation: Curation, snap: Snapshot | None = None,
 
 
 def _stamp(links: list[IdentityLink], curation_file: str | None) -> str:
-    text = "\n".join(repr((link.a, link.b, link.kind, link.tier, link.score, link.description,
-                            sorted(link.rules), link.coauthors, link.papers))
-                     for link in links)
-    return digest(f"{curation_file}\n{text}", 32)
+    """``digest`` of the curation file's name and each link's fields, a line each,
+    hashed as it goes: joined first, the text took 0.1 GB at 100k papers."""
+    hashed = hashlib.sha1(f"{curation_file}\n".encode())
+    for i, link in enumerate(links):
+        line = repr((link.a, link.b, link.kind, link.tier, link.score, link.description,
+                     sorted(link.rules), link.coauthors, link.papers))
+        hashed.update(f"\n{line}".encode() if i else line.encode())
+    return hashed.hexdigest()[:32]
 
 
 def _header_quads(target: ox.NamedNode, written: Written) -> list[ox.Quad]:

@@ -40,7 +40,7 @@ from kg.people.identity import IdentityLink, account_links, owning, person_link
 from kg.people.snapshot import Snapshot, index
 
 #: The layout of :func:`dump`'s bytes; change it when the state's fields change.
-_FORMAT = "paperkg people state 2"
+_FORMAT = "paperkg people state 3"
 
 
 @dataclass(frozen=True, slots=True)
