@@ -18,6 +18,11 @@ store did. With the union facts the add kept for that generation
 (:mod:`kg.engine.union`) the child draws exactly what the parent would. If the
 child fails for any reason, :meth:`PageJob.finish` says so and the caller draws
 the page itself.
+
+``kg build`` does the same beside its people links and search index, deciding by
+its rows (:func:`worth_it_for_rows`) since no facts exist yet. A build whose facts
+overflowed (a graph too big to keep them) stops the child and draws the page after
+the people links: both would read the store, and their peaks would add up.
 """
 
 from __future__ import annotations
