@@ -68,11 +68,12 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
     their counts and warnings (:meth:`ParseResult.release`, each digest let go of
     once mapped); the in-memory build returns them whole.
     """
-    minter = Minter(base)  # rejects a bad base before anything is read
+    Minter(base)  # rejects a bad base before anything is read
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names)
     parsed = parse_inputs(names, progress=progress)
-    parsed.diagnostics.extend(conflicting_listings(parsed.digests, minter))
+    # A Minter of its own: it caches every person's IRI, which nothing after needs.
+    parsed.diagnostics.extend(conflicting_listings(parsed.digests, Minter(base)))
     facts = UnionFacts()
     if output is None:
         with tempfile.TemporaryDirectory(prefix="paperkg-") as tmp:
