@@ -146,6 +146,7 @@ def open_read_only(path: str | os.PathLike[str]) -> ox.Store:
 #: Quads a replacement writes per transaction into an empty graph (GraphStore.replace_graph).
 REPLACE_BATCH = 50_000
 
+
 class GraphStore:
     """The working graph: in memory (``path=None``) or on disk (an Oxigraph store).
 

@@ -90,7 +90,8 @@ def read_snapshot(store: ox.Store) -> Snapshot:
     """Everything the people modules need, from a store's union and day graphs.
 
     Every IRI is interned: each row gives new strings, and the same person, paper
-    or task comes back in many rows (100k papers: 0.3 GB of snapshot otherwise)."""
+    or task comes back in many rows (100k papers: reading the snapshot grew memory
+    by 0.55 GB without, 0.46 GB with)."""
     snap = Snapshot()
     names: dict[str, set[str]] = defaultdict(set)
     for row in select(store, _NAMES):
