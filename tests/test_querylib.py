@@ -41,6 +41,8 @@ BASE = "https://w3id.org/paperkg/"
 P = BASE + "paper/"
 T = BASE + "task/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+SCHEMA = "https://schema.org/"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 Value = str | int | None
@@ -471,6 +473,59 @@ def test_authors_across_papers(extended) -> None:
     assert run(extended, "author-papers", author="LOLA LE BRETON") == [
         (P + NEOBERT, TITLE[NEOBERT], 1, "2025-02-27"),
     ]
+
+
+def _pairs_by_iri(store: ox.Store) -> Rows:
+    """co-author-pairs worked out in Python from the store's creator and name triples."""
+    creators: dict[str, set[str]] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(DCTERMS + "creator"), None,
+                                        ox.DefaultGraph()):
+        creators.setdefault(quad.subject.value, set()).add(quad.object.value)
+    names: dict[str, str] = {}
+    for quad in store.quads_for_pattern(None, ox.NamedNode(SCHEMA + "name"), None,
+                                        ox.DefaultGraph()):
+        names[quad.subject.value] = min(names.get(quad.subject.value, quad.object.value),
+                                        quad.object.value)
+    shared: dict[tuple[str, str], int] = {}
+    for people in creators.values():
+        for pair in itertools.combinations(sorted(people), 2):
+            shared[pair] = shared.get(pair, 0) + 1
+    rows = [(a, names[a], b, names[b], n) for (a, b), n in shared.items()]
+    return sorted(rows, key=lambda r: (-r[4], r[1].lower(), r[3].lower(), r[0], r[2]))
+
+
+def test_co_author_pairs_when_short_keys_tie(tmp_path: Path) -> None:
+    """The query orders a pair by 15-character keys cut from the IRIs, and by the whole
+    IRIs where those keys are equal: people whose slugs share 15 characters, and IRIs
+    outside ``/person/`` (all keys empty), still give each pair once, by IRI."""
+    (tmp_path / "papers-2025-04-01.md").write_text(
+        "## Papers for 2025-04-01\n\n"
+        "| Title | Authors | Summary | Classification | GitHub URLs | HuggingFace URLs |\n"
+        "|---|---|---|---|---|---|\n"
+        "| [One](https://arxiv.org/abs/2504.00001) | Alexander Smith Jones, "
+        "Alexander Smith Brown, Zoe Abel | - First. | ['Robotics'] | N/A | N/A |\n"
+        "| [Two](https://arxiv.org/abs/2504.00002) | Alexander Smith Brown, "
+        "Alexander Smith Jones | - Second. | ['Robotics'] | N/A | N/A |\n", encoding="utf-8")
+    result = build([tmp_path])
+    rows = run(result, "co-author-pairs")
+    assert rows == _pairs_by_iri(result.store.store)
+    assert rows[0] == (person("Alexander Smith Brown"), "Alexander Smith Brown",
+                       person("Alexander Smith Jones"), "Alexander Smith Jones", 2)
+    assert len(rows) == 3
+
+    foreign = ox.Store()  # the same shape with IRIs that have no "/person/" in them
+    creator, name = ox.NamedNode(DCTERMS + "creator"), ox.NamedNode(SCHEMA + "name")
+    people = [ox.NamedNode(f"http://example.org/someone/{n}") for n in ("b", "a", "c")]
+    for i, paper in enumerate((ox.NamedNode("http://example.org/p1"),
+                               ox.NamedNode("http://example.org/p2"))):
+        for who in people[:2 + i]:
+            foreign.add(ox.Quad(paper, creator, who))
+    for who in people:
+        foreign.add(ox.Quad(who, name, ox.Literal(who.value[-1].upper())))
+    text = load_query("co-author-pairs").bind({})
+    got = [tuple(plain(t) for t in row) for row in run_query(foreign, text).rows]
+    assert got == _pairs_by_iri(foreign)
+    assert got[0] == (people[1].value, "A", people[0].value, "B", 2)
 
 
 def test_days(extended) -> None:
