@@ -74,6 +74,28 @@ def test_identical_to_pyoxigraph_serialization(store: ox.Store, entries: QueryOu
     assert render(entries, fmt) == reference
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_hard_terms_are_written_as_pyoxigraph_writes_them(fmt: str) -> None:
+    """Terms that the TSV pivot must escape (tab, newline, quote, backslash, control
+    characters), language tags, datatypes, blank nodes and unbound cells."""
+    tricky = ox.Store()
+    values = [ox.Literal("tab\there"), ox.Literal("lines\nand\rreturns"),
+              ox.Literal('quote " and \\ backslash'), ox.Literal("nul \x00 del \x7f é \u2028"),
+              ox.Literal("chat", language="fr"), ox.Literal("", language="en-GB"),
+              ox.Literal("42", datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")),
+              ox.Literal("x", datatype=ox.NamedNode("http://example.org/type#t")),
+              ox.NamedNode("http://example.org/é?q=1#f"), ox.BlankNode("b7")]
+    for i, value in enumerate(values):
+        tricky.add(ox.Quad(ox.NamedNode(f"http://example.org/s{i}"),
+                           ox.NamedNode("http://example.org/p"), value))
+    query = ("SELECT ?s ?o ?none WHERE { ?s <http://example.org/p> ?o "
+             "OPTIONAL { ?s <http://example.org/q> ?none } } ORDER BY ?s")
+    outcome = run_query(tricky, query)
+    assert len(outcome.rows) == len(values)
+    assert render(outcome, fmt) == tricky.query(query).serialize(
+        format=getattr(ox.QueryResultsFormat, fmt.upper()))
+
+
 def test_json_parses_back(entries: QueryOutcome) -> None:
     document = json.loads(render(entries, "json"))
     assert document["head"]["vars"] == list(entries.variables)

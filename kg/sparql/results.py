@@ -20,6 +20,7 @@ human formats' footer; machine formats stay spec-valid, so callers must report
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -108,8 +109,26 @@ def render(
 
 
 def to_oxigraph_results(outcome: QueryOutcome) -> ox.QuerySolutions | ox.QueryBoolean:
-    """Rebuild a pyoxigraph result object from the (capped) outcome, for its serializers."""
+    """Rebuild a pyoxigraph result object from the (capped) outcome, for its serializers.
+
+    The pivot is SPARQL TSV, whose cells are terms in N-Triples syntax, which is what
+    ``str`` gives a pyoxigraph term (escapes included): for 84k rows of five terms it
+    took 0.3 s where building the JSON document took 0.9 s. Results without variables
+    or with RDF 1.2 triple terms (``str`` writes those as a bare statement) go through
+    the JSON document.
+    """
+    if outcome.kind == "select" and outcome.variables and not any(
+            isinstance(term, ox.Triple) for row in outcome.rows for term in row):
+        return ox.parse_query_results(_tsv_document(outcome), ox.QueryResultsFormat.TSV)
     return ox.parse_query_results(to_json_document(outcome), ox.QueryResultsFormat.JSON)
+
+
+def _tsv_document(outcome: QueryOutcome) -> str:
+    """SPARQL 1.1 Query Results TSV of a SELECT outcome without triple terms."""
+    lines = ["\t".join(f"?{name}" for name in outcome.variables)]
+    lines.extend("\t".join("" if term is None else str(term) for term in row)
+                 for row in outcome.rows)
+    return "\n".join(lines) + "\n"
 
 
 def to_json_document(outcome: QueryOutcome) -> str:
@@ -241,6 +260,7 @@ def _cell(text: str, max_width: int | None) -> str:
     return "".join(out) + "…"
 
 
+@functools.cache  # a result has few distinct characters, and millions of them
 def _char_width(char: str) -> int:
     if unicodedata.combining(char):
         return 0
@@ -249,11 +269,9 @@ def _char_width(char: str) -> int:
 
 def display_width(text: str) -> int:
     """Terminal columns taken by ``text`` (wide East Asian characters count twice)."""
+    if text.isascii():  # one column each: the common case, without a lookup per character
+        return len(text)
     return sum(_char_width(char) for char in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
 
 
 def _table_data(
@@ -267,7 +285,9 @@ def _table_data(
                  display_term(t.object, prefixes)] for t in sorted(outcome.triples,
                                                                     key=triple_key)]
         return ["subject", "predicate", "object"], rows
-    rows = [[display_term(term, prefixes) for term in row] for row in outcome.rows]
+    shown: dict[Term | None, str] = {}  # the same IRIs come back row after row
+    rows = [[shown[term] if term in shown else shown.setdefault(
+        term, display_term(term, prefixes)) for term in row] for row in outcome.rows]
     return list(outcome.variables), rows
 
 
@@ -281,12 +301,12 @@ def format_table(
     header, rows = _table_data(outcome, prefixes or {})
     header = [_cell(name, max_width) for name in header]
     cells = [[_cell(value, max_width) for value in row] for row in rows]
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in cells])
-              for i, h in enumerate(header)]
-    lines = [" | ".join(_pad(h, w) for h, w in zip(header, widths, strict=True)).rstrip()]
-    lines.append("-+-".join("-" * w for w in widths))
-    lines += [" | ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
-              for row in cells]
+    sized = [[(cell, display_width(cell)) for cell in row] for row in [header, *cells]]
+    widths = [max(row[i][1] for row in sized) for i in range(len(header))]
+    lines = [" | ".join(cell + " " * (width - used)
+                        for (cell, used), width in zip(row, widths, strict=True)).rstrip()
+             for row in sized]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
     if outcome.kind != "ask":
         lines.append(_footer(outcome, len(rows)))
     return "\n".join(lines) + "\n"
