@@ -73,9 +73,9 @@ def test_a_new_day_and_a_corrected_one_are_spliced(
     assert (out / "graph.ttl").read_bytes() == (tmp_path / "full2" / "graph.ttl").read_bytes()
 
 
-@pytest.mark.parametrize("damage", ["edited graph.ttl", "empty graph.ttl",
+@pytest.mark.parametrize("damage", ["edited graph.ttl", "same-size edit", "empty graph.ttl",
                                     "record of another generation", "no record",
-                                    "unreadable record"])
+                                    "unreadable record", "record of an older release"])
 def test_a_previous_file_that_is_not_the_recorded_one_is_written_whole(
         damage: str, days: list[Path], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,6 +86,14 @@ def test_a_previous_file_that_is_not_the_recorded_one_is_written_whole(
         text = (out / "graph.ttl").read_text(encoding="utf-8")
         (out / "graph.ttl").write_text(text.replace("fabio:Preprint", "fabio:Thesis", 1),
                                        encoding="utf-8")
+    elif damage == "same-size edit":  # only the modification time tells
+        text = (out / "graph.ttl").read_text(encoding="utf-8")
+        (out / "graph.ttl").write_text(text.replace("fabio:Preprint", "fabio:Preprinx", 1),
+                                       encoding="utf-8")
+    elif damage == "record of an older release":  # it kept a SHA-256, not the time
+        layout = json.loads(record.read_text(encoding="utf-8"))
+        del layout["mtime_ns"]
+        record.write_text(json.dumps({**layout, "sha256": "0" * 64}), encoding="utf-8")
     elif damage == "empty graph.ttl":
         (out / "graph.ttl").write_bytes(b"")
     elif damage == "record of another generation":
@@ -100,6 +108,18 @@ def test_a_previous_file_that_is_not_the_recorded_one_is_written_whole(
     assert calls == [False]
     assert (out / "graph.ttl").read_bytes() == rebuilt(days, tmp_path / "full")
     assert json.loads(record.read_text(encoding="utf-8"))["token"]  # recorded again
+
+
+def test_a_folder_copied_with_its_times_is_still_spliced(days: list[Path],
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generator's users back up and move output folders (``cp -p``, ``rsync -a``)."""
+    kg.build(days[:-1], tmp_path / "out", html=False)
+    out = Path(shutil.copytree(tmp_path / "out", tmp_path / "moved"))  # times kept
+    calls = spliced(monkeypatch)
+    add_to_output([days[-1]], out)
+    assert calls == [True]
+    assert (out / "graph.ttl").read_bytes() == rebuilt(days, tmp_path / "full")
 
 
 def test_every_block_is_found_under_its_subject(days: list[Path], tmp_path: Path) -> None:
@@ -122,4 +142,13 @@ def test_every_block_is_found_under_its_subject(days: list[Path], tmp_path: Path
         data, layout["data_start"], layout["void_start"] - 1)]
     keys = splice._Keys(data, turtle_prefixes(base))
     assert [keys.at(start) for start in starts] == subjects
+    # The binary search finds each block, from the section's start and from the one before.
+    found = splice._Blocks(data, layout["data_start"], layout["void_start"], keys)
+    ends = [*starts[1:], layout["void_start"]]
+    for i, (subject, start, end) in enumerate(zip(subjects, starts, ends, strict=True)):
+        assert found.block(subject, layout["data_start"]) == (start, end)
+        assert found.block(subject, starts[i - 1] if i else start) == (start, end)
+        missing = subject[:-1] + "~>"  # after this subject, and before the next one
+        if i + 1 == len(subjects) or missing < subjects[i + 1]:  # (unless it extends this)
+            assert found.block(missing, start) == (end, end)
     assert any("%" in subject for subject in subjects)  # full IRIs in the file

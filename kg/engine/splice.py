@@ -13,16 +13,18 @@ section: byte for byte what serialising everything gives, at the cost of copying
 the file.
 
 Each ``graph.ttl`` written with a store is recorded in ``.graph-ttl.json``: the union
-generation it shows (:meth:`GraphStore.union_token`), its SHA-256 and where its
-data and VoID start. An add splices only a file that matches the record of the
-generation it started from; any other (edited, left by a killed add, written by an
-older release) is serialised whole, as before.
+generation it shows (:meth:`GraphStore.union_token`), its size and modification
+time, and where its data and VoID start. An add splices only a file that matches
+the record of the generation it started from; any other (edited, left by a killed
+add, written by an older release) is serialised whole, as before. Size and time
+are the check ``make`` and ``rsync`` make: an edit, a restored copy or a file an
+interrupted add replaced has another time, while a folder copied with its times
+(``cp -p``, ``rsync -a``) is still spliced. A SHA-256 of the file, read once to
+check it and once as it was written, was a third of a year's splice (0.04 s).
 """
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import io
 import json
 import mmap
@@ -44,16 +46,18 @@ from kg.support.atomic import atomic_writer, write_atomic
 RECORD = ".graph-ttl.json"
 #: A subject block starts a line; its other lines start with a tab.
 _BLOCK = re.compile(rb"\n(?!\t)")
+_TAB = ord("\t")
 _ESCAPE = re.compile(r"\\(.)")
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """What a written graph.ttl is: its union generation, size, SHA-256 and sections."""
+    """What a written graph.ttl is: its union generation, size, modification time
+    (``st_mtime_ns``) and sections."""
 
     token: str
     size: int
-    sha256: str
+    mtime_ns: int
     data_start: int
     void_start: int
 
@@ -75,9 +79,8 @@ def record(directory: str | os.PathLike[str], token: str | None, base: str,
         with _mapped(ttl) as data:
             data_start = data.find(head) + len(head)
             void_start = len(data) - len(_void_body(description, base))
-            written = Layout("", len(data), hashlib.sha256(data).hexdigest(), data_start,
-                             void_start)
-    layout = replace(written, token=token)
+            written = Layout("", len(data), 0, data_start, void_start)
+    layout = replace(written, token=token, mtime_ns=ttl.stat().st_mtime_ns)
     write_atomic(path, json.dumps(asdict(layout), sort_keys=True) + "\n")
 
 
@@ -91,51 +94,117 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
     """
     ttl = Path(directory) / "graph.ttl"
     layout = _layout(Path(directory) / RECORD)
-    if previous is None or layout is None or layout.token != previous or not ttl.is_file() \
-            or ttl.stat().st_size != layout.size:
+    if previous is None or layout is None or layout.token != previous or not ttl.is_file():
         return False
-    with _mapped(ttl) as old:
-        if hashlib.sha256(old).hexdigest() != layout.sha256:
+    with open(ttl, "rb") as source:
+        stat = os.fstat(source.fileno())
+        if (stat.st_size, stat.st_mtime_ns) != (layout.size, layout.mtime_ns) \
+                or not stat.st_size:
             return False
-        written = _splice(graph, old, layout, touched, ttl)
+        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as old:
+            written = _splice(graph, source.fileno(), old, layout, touched, ttl)
     record(directory, graph.union_token(), graph.base, graph.void(), written)
     return True
 
 
-def _splice(graph: GraphStore, old: mmap.mmap, layout: Layout, touched: Iterable[str],
-            ttl: Path) -> Layout:
-    """Write the spliced file; its layout (size, SHA-256, sections) as written."""
+def _splice(graph: GraphStore, source: int, old: mmap.mmap, layout: Layout,
+            touched: Iterable[str], ttl: Path) -> Layout:
+    """Write the spliced file; its layout (size and sections) as written (its time is
+    taken by :func:`record`, once the file has its name).
+
+    ``source`` is the descriptor of the file ``old`` maps: the unchanged stretches
+    between the touched blocks (nearly all of the file) are copied by the kernel.
+    """
     subjects = sorted({line[:line.index(">") + 1] for line in touched if line.startswith("<")})
     blocks = _blocks(graph, subjects)
-    starts = [layout.data_start] + [m.end() for m in _BLOCK.finditer(
-        old, layout.data_start, layout.void_start - 1)]
-    if starts[-1] == layout.void_start:  # no data block at all
-        starts.pop()
-    keys = _Keys(old, turtle_prefixes(graph.base))
-    digest = hashlib.sha256()
+    found = _Blocks(old, layout.data_start, layout.void_start,
+                    _Keys(old, turtle_prefixes(graph.base)))
     size = 0
-    with memoryview(old) as copy, atomic_writer(ttl) as out:
+    with memoryview(old) as view, atomic_writer(ttl) as out:
 
-        def write(data: bytes | memoryview) -> None:
+        def write(data: bytes) -> None:
             nonlocal size
             out.write(data)
-            digest.update(data)
             size += len(data)
 
+        def copy(start: int, end: int) -> None:
+            nonlocal size
+            out.flush()
+            _copy(source, out.fileno(), start, end, view)
+            size += end - start
+
         cursor = layout.data_start
-        write(copy[:cursor])
+        copy(0, cursor)
         for subject in subjects:
-            index = bisect.bisect_left(starts, subject, key=keys.at)
-            found = index < len(starts) and keys.at(starts[index]) == subject
-            start = starts[index] if index < len(starts) else layout.void_start
-            write(copy[cursor:start])
+            start, end = found.block(subject, cursor)
+            copy(cursor, start)
             write(blocks.get(subject, b""))
-            cursor = (starts[index + 1] if index + 1 < len(starts) else layout.void_start) \
-                if found else start
-        write(copy[cursor:layout.void_start])
+            cursor = end
+        copy(cursor, layout.void_start)
         void_start = size
         write(_void_body(graph.void(), graph.base))
-    return Layout("", size, digest.hexdigest(), layout.data_start, void_start)
+    return Layout("", size, 0, layout.data_start, void_start)
+
+
+def _copy(source: int, target: int, start: int, end: int, view: memoryview) -> None:
+    """Append bytes ``start:end`` of the file ``source`` to ``target`` at its offset: in
+    the kernel (``copy_file_range``, 0.01 s for 32 MB where writing them from the map
+    took 0.07 s), or by writing them where the call is missing or refused."""
+    copy_range = getattr(os, "copy_file_range", None)
+    while start < end and copy_range is not None:
+        try:
+            copied = copy_range(source, target, end - start, start)
+        except OSError:  # not supported by this system or file system: write them
+            break
+        if copied == 0:
+            break
+        start += copied
+    if start < end:
+        _write_all(target, view[start:end])
+
+
+def _write_all(target: int, data: memoryview) -> None:
+    while data:
+        data = data[os.write(target, data):]
+
+
+class _Blocks:
+    """The subject blocks of graph.ttl's data section (``start:end`` of the file),
+    found by binary search in the bytes: an add looks up a few hundred subjects, so
+    no list of the file's 100k blocks is made (0.04 s of a year's add)."""
+
+    def __init__(self, data: mmap.mmap, start: int, end: int, keys: _Keys) -> None:
+        self.data, self.start, self.end, self.keys = data, start, end, keys
+
+    def block(self, subject: str, low: int) -> tuple[int, int]:
+        """Where ``subject``'s block is (``start, end``), or where it would be inserted
+        (``start, start``): the first block from ``low`` whose subject is not less."""
+        high, answer = self.end, self.end
+        while low < high:
+            middle = (low + high) // 2
+            start = self._next(middle)
+            if start >= high:
+                high = middle
+            elif self.keys.at(start) >= subject:
+                answer, high = start, middle
+            else:
+                low = start + 1
+        if answer < self.end and self.keys.at(answer) == subject:
+            return answer, self._next(answer + 1)
+        return answer, answer
+
+    def _next(self, position: int) -> int:
+        """The first block start at or after ``position`` (the section's end if none):
+        the section's start, or a line start whose line does not begin with a tab."""
+        if position <= self.start:
+            return self.start
+        while True:
+            newline = self.data.find(b"\n", position - 1, self.end)
+            if newline < 0 or newline + 1 >= self.end:
+                return self.end
+            if self.data[newline + 1] != _TAB:
+                return newline + 1
+            position = newline + 2
 
 
 @contextmanager
