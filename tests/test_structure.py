@@ -96,6 +96,18 @@ def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
     assert len(names) > 40
 
 
+def test_the_api_is_loaded_on_first_use() -> None:
+    """``import kg`` runs for every process of the package (query workers, the page's
+    process): it must not load the engines, and every name it exports must resolve."""
+    probe = ("import sys, kg.sparql.sandbox; "
+             "print(sorted(m for m in ('kg.engine.add', 'kg.engine.build', 'kg.people.links')"
+             " if m in sys.modules)); import kg; "
+             "print(all(getattr(kg, name) is not None for name in kg.__all__))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split() == ["[]", "True"]
+
+
 def test_imports_run_one_way() -> None:
     known = set(modules())
     problems = [problem for name, path in modules().items()
