@@ -286,9 +286,13 @@ def _table_data(
                                                                     key=triple_key)]
         return ["subject", "predicate", "object"], rows
     shown: dict[Term | None, str] = {}  # the same IRIs come back row after row
-    rows = [[shown[term] if term in shown else shown.setdefault(
-        term, display_term(term, prefixes)) for term in row] for row in outcome.rows]
-    return list(outcome.variables), rows
+
+    def display(term: Term | None) -> str:
+        if term not in shown:
+            shown[term] = display_term(term, prefixes)
+        return shown[term]
+
+    return list(outcome.variables), [[display(term) for term in row] for row in outcome.rows]
 
 
 def format_table(
