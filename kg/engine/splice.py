@@ -173,7 +173,7 @@ class _Blocks:
     found by binary search in the bytes: an add looks up a few hundred subjects, so
     no list of the file's 100k blocks is made (0.04 s of a year's add)."""
 
-    def __init__(self, data: mmap.mmap, start: int, end: int, keys: _Keys) -> None:
+    def __init__(self, data: mmap.mmap | bytes, start: int, end: int, keys: _Keys) -> None:
         self.data, self.start, self.end, self.keys = data, start, end, keys
 
     def block(self, subject: str, low: int) -> tuple[int, int]:
