@@ -18,10 +18,10 @@ options and prints.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from kg.graph.vocab import DEFAULT_BASE
+from kg.support.lazy import attributes
 
 if TYPE_CHECKING:
     import rdflib
@@ -51,14 +51,8 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> object:
-    """Load what is asked for on first use (PEP 562). Every process that imports any
-    part of the package runs this file first: the query workers of ``kg query`` and
-    ``kg serve`` and the page's process of ``kg add`` paid 0.11 s for the build and
-    add engines they never use."""
-    if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Loaded on first use: query workers and the page's process import the package too.
+__getattr__ = attributes(__name__, _HOMES)
 
 
 def build_graph(inputs: Inputs, *, base: str = DEFAULT_BASE) -> rdflib.Graph:

@@ -10,8 +10,9 @@ server calls; it returns ``None`` for paths it does not serve.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from kg.support.lazy import attributes
 
 if TYPE_CHECKING:
     from kg.web.app import respond
@@ -23,10 +24,5 @@ _HOMES = {"respond": "kg.web.app", "WebResponse": "kg.web.response",
           "SEARCH_FILE": "kg.web.search", "update_index": "kg.web.search"}
 
 
-def __getattr__(name: str) -> object:
-    """Load what is asked for on first use (PEP 562): every ``kg add`` imports
-    :mod:`kg.web.search`, and loading the web app with it (templates, query page)
-    cost the add 0.06 s."""
-    if name in _HOMES:
-        return getattr(importlib.import_module(_HOMES[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Loaded on first use: every kg add imports kg.web.search, not the web app.
+__getattr__ = attributes(__name__, _HOMES)

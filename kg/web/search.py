@@ -152,10 +152,8 @@ def update_index(store: ox.Store, path: str | os.PathLike[str], generation: str 
     target = Path(path)
     if previous and target.is_file() and _updated(store, target, generation, previous, lines):
         return target
-    # Built in a file beside the target, not in memory: at 100k papers the index is
-    # 0.2 GB, and memory held it three times (the database, a VACUUM's copy, the bytes).
-    # Written once into an empty file, it has no free pages for a VACUUM to reclaim
-    # (8 KB of 20 MB at 10k papers, for 0.08 s).
+    # Built in a file beside the target, not in memory (0.2 GB at 100k papers). Written
+    # once into an empty file, it has no free pages for a VACUUM to reclaim.
     with atomic_path(target) as building:
         connection = sqlite3.connect(building)
         try:
