@@ -146,7 +146,7 @@ def test_a_person_gone_reweighs_the_pairs_of_its_former_partners() -> None:
 
 def test_a_state_reads_back_and_damage_is_refused() -> None:
     state = people_state.fresh(random_snapshot(random.Random(1)))
-    data = people_state.dump(state)
+    data = b"".join(people_state.dump(state))
     back = people_state.load(data)
     assert back is not None
     assert_same(back, state)

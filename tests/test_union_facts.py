@@ -20,7 +20,9 @@ from kg.graph import facts as facts_module
 from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts, value
 from kg.graph.iris import Minter
+from kg.graph.store import restricted
 from kg.graph.void import LineCounter
+from kg.people import state as people_state
 from kg.people.hook import start_people
 from kg.people.links import refresh
 from kg.people.snapshot import read_snapshot, snapshot_of
@@ -120,7 +122,7 @@ def test_author_rows_from_the_facts_are_the_store_s(days: list[Path], tmp_path: 
             graph.store, f"SELECT ?s WHERE {{ ?s a {v.PREPRINT} }}"))
         stored = sorted((row["paper"].value, row["date"].value, int(row["pos"].value),
                          row["name"].value) for row in projection._rows(
-            graph.store, projection._restrict(projection._AUTHORS, "paper", papers)))
+            graph.store, restricted(projection._AUTHORS, "paper", papers)))
     finally:
         graph.close()
     found = sorted(projection.fact_authors(facts_of(out), papers))
@@ -155,7 +157,8 @@ def test_an_unchanged_add_keeps_the_facts(days: list[Path], tmp_path: Path) -> N
 
 def test_a_graph_too_big_for_the_facts_reads_the_store(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the limit the facts are dropped (bounded memory) and nothing reads them."""
+    """Past the limit the facts are dropped (bounded memory) and nothing reads them;
+    the folder keeps only the mark that they overflowed."""
     monkeypatch.setattr(facts_module, "LIMIT", 5_000)
 
     def refuse(*args: object) -> None:
@@ -166,13 +169,14 @@ def test_a_graph_too_big_for_the_facts_reads_the_store(
     out = tmp_path / "out"
     assert any("overview" in note for note in build(days, out))
     monkeypatch.undo()
-    assert not list(out.glob(".union-*.facts")), "overflowed facts were kept"
+    assert_overflowed(out)
     assert_same_as_the_store(out, tmp_path, kept=False)
 
 
 def test_facts_that_outgrow_the_limit_in_an_add_are_dropped(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build within the limit, an add past it: no facts are kept, the store is read."""
+    """A build within the limit, an add past it: no facts are kept, the store is read
+    (the people state, taken from the facts, is not patched from the store)."""
     out = tmp_path / "out"
     held = days[-1].rename(tmp_path / days[-1].name)
     build(days[:-1], out)
@@ -180,8 +184,84 @@ def test_facts_that_outgrow_the_limit_in_an_add_are_dropped(
     monkeypatch.setattr(facts_module, "LIMIT", size + 1)
     add_to_output([held], out)
     monkeypatch.undo()
-    assert not list(out.glob(".union-*.facts"))
+    assert_overflowed(out)
     assert_same_as_the_store(out, tmp_path, kept=False)
+
+
+def assert_overflowed(out: Path) -> None:
+    """The folder keeps the mark that the facts overflowed, and no facts."""
+    kept = facts_of(out)
+    assert kept.overflowed and not kept.complete
+    assert not any(kept.pairs.values())
+
+
+def second_listing(day: Path, folder: Path) -> Path:
+    """Another source's digest of ``day`` listing its first paper, with the author
+    window moved by one (the generator caps lists at five), as a second file."""
+    lines = day.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("|---")) + 1
+    cells = lines[start].split(" | ")
+    authors = [name.strip() for name in cells[1].split(",")]
+    cells[1] = ", ".join([*authors[1:], "Ada Window"])
+    folder.mkdir(exist_ok=True)
+    target = folder / day.name
+    target.write_text("".join([*lines[:start], " | ".join(cells)]), encoding="utf-8")
+    return target
+
+
+def test_adds_past_the_limit_follow_their_change_without_facts(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph too big for facts (100k papers) still adds a day by its change: the VoID
+    counts follow the change and the people state is patched from the store's
+    indexes, with no pass over the union and no snapshot of it. Each add ends where
+    a rebuild of the same files does: graph.ttl (VoID included), the people graph
+    and graph.html. The adds: a new day, a second source listing a paper of a stored
+    day with another author window, and a corrected day."""
+    monkeypatch.setattr(facts_module, "LIMIT", 5_000)
+    out = tmp_path / "out"
+    held = days[-1].rename(tmp_path / days[-1].name)
+    build(days[:-1], out)
+    assert_overflowed(out)
+    other = second_listing(days[2], tmp_path / "other")
+    text = days[3].read_text(encoding="utf-8").splitlines(keepends=True)
+    corrected = "".join(text[:-1])  # one row dropped
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the add read the whole union")
+
+    for step, files in enumerate(([held], [other], [days[3]])):
+        if step == 2:
+            days[3].write_text(corrected, encoding="utf-8")
+        with monkeypatch.context() as during:
+            during.setattr(union, "update", refuse)
+            during.setattr("kg.people.hook.read_snapshot", refuse)
+            during.setattr("kg.people.links.read_snapshot", refuse)
+            add_to_output(files, out)
+        assert_overflowed(out)
+        inputs = [*days[:-1], held] + ([other] if step >= 1 else [])
+        rebuilt = tmp_path / f"rebuilt-{step}"
+        build(inputs, rebuilt)
+        for name in ("graph.ttl", "graph.html"):
+            assert (out / name).read_bytes() == (rebuilt / name).read_bytes(), (step, name)
+        assert people_quads(out) == people_quads(rebuilt), step
+        assert_state_is_the_store_s(out)
+    assert people_quads(out)
+
+
+def assert_state_is_the_store_s(out: Path) -> None:
+    """The people state kept in ``out`` holds the snapshot of its store's graph."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+        assert token is not None
+        state = people_state.load(union.people_path(out, token).read_bytes())
+        assert state is not None
+        stored = read_snapshot(graph.store)
+    finally:
+        graph.close()
+    for name in ("names", "listings", "tasks", "owners", "account_names", "paper_ids",
+                 "listings_of", "papers_of"):
+        assert getattr(state.snapshot, name) == getattr(stored, name), name
 
 
 def test_values_are_what_the_store_reads() -> None:
@@ -190,3 +270,36 @@ def test_values_are_what_the_store_reads() -> None:
              ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
              ox.Literal("chat", language="fr"), ox.Literal("")]
     assert [value(str(term)) for term in terms] == [term.value for term in terms]
+
+
+def test_the_store_answers_lookups_as_the_facts_do(days: list[Path], tmp_path: Path) -> None:
+    """Past the facts' limit, an add reads the touched part of the people snapshot
+    from the store's indexes (kg.graph.facts.StoreLookup): for every kept predicate,
+    looking up subjects and objects there gives the facts' own lines."""
+    out = tmp_path / "out"
+    build(days, out)
+    facts = facts_of(out)
+    compared = set()
+    graph = Workspace(out).open(read_only=True)
+    try:
+        lookup = facts_module.StoreLookup(graph.store)
+        for predicate in sorted(facts_module.PREDICATES, key=str):
+            pairs = facts.of(predicate)
+            if not pairs:  # a relation this corpus does not use
+                continue
+            compared.add(predicate)
+            subjects = {s for s, _ in pairs[::7]}
+            objects = {o for _, o in pairs[::7] if o.startswith("<")}
+            found = lookup.by_subject(predicate, subjects)
+            if predicate == v.TYPE:  # the facts keep the types of drawn kinds only
+                assert set(facts.by_subject(predicate, subjects)) < set(found)
+                continue
+            assert found == sorted(facts.by_subject(predicate, subjects)), predicate
+            assert lookup.by_object(predicate, objects) == \
+                sorted(facts.by_object(predicate, objects)), predicate
+    finally:
+        graph.close()
+    # Every relation the people snapshot looks up was compared.
+    assert compared >= {v.NAME, v.ABOUT, v.QUALIFIED_ATTRIBUTION, v.AGENT, v.AUTHOR_POSITION,
+                        v.SUBJECT, v.IDENTIFIER, v.ACCOUNT_NAME, v.HAS_OWNER,
+                        v.MENTIONS_ACCOUNT, v.HAS_REPOSITORY, v.HAS_MODEL}

@@ -222,7 +222,7 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
             page.draw(graph)
         people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
-                                      union_after.changed)
+                                      union_after.changed, change.graphs)
         union.keep_people(graph, workspace.directory, people_after)
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index

@@ -114,6 +114,9 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             state = refresh_people(graph, curation, parsed, facts)
             if store:
                 keep_people(graph, out, state)  # for the next kg add (kg.engine.union)
+            # Not kept alive beside the page: past the facts' limit it reads the store,
+            # and the two would add up (100k papers: 0.3 GB and 0.5 GB).
+            del state
             written.extend(write_outputs(graph, out, quad_formats))
         index = None
         if store and graph is not None:

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from kg.engine import union
 from kg.engine.workspace import Workspace
+from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 
 _CHILD = "import sys; from kg.engine.page_job import main; sys.exit(main(sys.argv[1:]))"
@@ -60,12 +61,16 @@ def worth_it_for_rows(rows: int) -> bool:
 
 def worth_it(facts_file: Path) -> bool:
     """Whether to draw the page of the union whose kept facts are ``facts_file`` in a
-    second process, judged by the file's size before anything is read (no file: a
-    graph too big for facts, or an add without them, so yes)."""
+    second process, judged by the file's size before anything is read. Yes without
+    a file (an add without facts) and for the mark that the facts overflowed (a
+    graph too big for them), which is the one small file read."""
     try:
-        return facts_file.stat().st_size >= PARALLEL_FROM
+        if facts_file.stat().st_size >= PARALLEL_FROM:
+            return True
+        facts = UnionFacts.load(facts_file.read_bytes())
     except OSError:
         return True
+    return facts is not None and facts.overflowed
 
 
 @dataclass(slots=True)

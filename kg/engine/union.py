@@ -7,10 +7,13 @@ mean a pass over every union line, most of a daily add's cost on a large graph.
 So the folder keeps, for the union generation the store holds
 (:meth:`kg.graph.store.GraphStore.union_token`, TOKEN below):
 
-* ``.union-TOKEN.facts``: the union facts (:meth:`UnionFacts.dump`). An add reads
-  them and the stored VoID description, and moves both by what its load changed
+* ``.union-TOKEN.facts``: the union facts (:meth:`UnionFacts.dump`), or for a graph
+  too big for them the mark that they overflowed. An add reads them and the stored
+  VoID description, and moves both by what its load changed
   (:class:`kg.graph.store.UnionChange`: which touched lines and terms the union
-  held before and after), in time proportional to the change: :func:`follow`.
+  held before and after), in time proportional to the change: :func:`follow`. The
+  counts follow the change with or without the facts, so an add on a graph of
+  100k papers makes no pass over its union either.
 * ``.union-TOKEN.people``: what the identity links were computed from
   (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches.
 * ``.union-TOKEN.nt``: the build's sorted union lines. Without usable facts, an
@@ -83,7 +86,7 @@ def keep_people(graph: GraphStore, directory: str | os.PathLike[str],
     token = graph.union_token()
     if state is not None and token is not None:
         with atomic_writer(people_path(directory, token)) as handle:
-            handle.write(people_state.dump(state))
+            handle.writelines(people_state.dump(state))
 
 
 def carried_people(directory: str | os.PathLike[str], token: str | None) -> bytes | None:
@@ -117,8 +120,9 @@ def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str],
 
 
 def carried(graph: GraphStore, directory: str | os.PathLike[str]) -> Carried | None:
-    """The VoID counts and the facts of the store's union as the last run left them,
-    if both are there and readable (read before an add's load changes them)."""
+    """The VoID counts and the facts of the store's union as the last run left them
+    (the facts possibly only overflowed), if both are there and readable (read
+    before an add's load changes them)."""
     token = graph.union_token()
     if token is None or not graph.has_void():
         return None
@@ -138,7 +142,9 @@ def kept_facts(directory: str | os.PathLike[str], token: str) -> UnionFacts | No
 @dataclass(slots=True)
 class Followed:
     """The union after an add: its facts, a lines file matching the store if there is
-    one, and the union lines the add changed when the facts followed them (else None)."""
+    one, and the union lines the add changed when the kept state can follow them
+    (else None): the facts, and the people state, which was taken from complete facts
+    or, past their limit, from the store (:func:`kg.people.hook.refresh_people`)."""
 
     facts: UnionFacts
     lines: Path | None
@@ -161,12 +167,15 @@ def follow(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
     counts, facts = kept
     if not loaded:
         return Followed(facts, previous, set())
+    complete = facts.complete
     counts.apply(change.before, change.after, graph.base)
     facts.apply(change.before.lines, change.after.lines)
     graph.store_void(sorted(counts.triples(graph.minter), key=triple_key))
     _save_facts(directory, change.token, facts)
     _drop_others(directory, change.token)
-    return Followed(facts, None, change.before.lines ^ change.after.lines)
+    # Facts that overflowed in this add no longer match the people state taken from them.
+    changed = change.before.lines ^ change.after.lines if facts.complete == complete else None
+    return Followed(facts, None, changed)
 
 
 def new_change() -> UnionChange:
@@ -231,8 +240,8 @@ def _data_lines(graph: GraphStore) -> Iterator[str]:
 
 
 def _save_facts(directory: str | os.PathLike[str], token: str, facts: UnionFacts) -> None:
-    """Keep complete facts for the next add (facts past their limit are not kept)."""
-    if facts.complete:
+    """Keep complete facts for the next add, or the mark that they overflowed."""
+    if facts.complete or facts.overflowed:
         with atomic_writer(facts_path(directory, token)) as handle:
             handle.write(facts.dump())
 

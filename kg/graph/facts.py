@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import marshal
 import sys
+from collections.abc import Collection
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -32,6 +34,7 @@ PREDICATES: frozenset[ox.NamedNode] = frozenset({
 #: cost a large build more memory than reading the store would.
 LIMIT = 1_000_000
 _TYPE = str(v.TYPE)
+_UNION = ox.DefaultGraph()
 #: The layout of :meth:`UnionFacts.dump`'s bytes; change it when ``pairs`` changes.
 _FORMAT = "paperkg union facts 2"
 #: Type lines kept: those of drawn kinds (authorships and entries are not needed).
@@ -76,12 +79,15 @@ class UnionFacts:
 
     def apply(self, before: set[str], after: set[str]) -> None:
         """Follow one load: the union lines in ``before`` and not ``after`` leave,
-        those in ``after`` and not ``before`` come in (:class:`kg.graph.store.UnionChange`).
+        those in ``after`` and not ``before`` come in (:class:`kg.graph.store.UnionChange`);
+        overflowed facts stay empty.
 
         Each predicate's pairs stay in union-line order, the order a full pass
         gives (for one predicate that is the order of ``(subject, object)``), so
         what readers make of them is the same either way.
         """
+        if self.overflowed:
+            return
         gone = _pairs(before - after, self.pairs)
         new = _pairs(after - before, self.pairs)
         for predicate in sorted(gone.keys() | new.keys()):
@@ -104,22 +110,29 @@ class UnionFacts:
         self._strings = {}
 
     def dump(self) -> bytes:
-        """The complete facts as bytes for :meth:`load` (the ``marshal`` format:
-        plain data, and read back without running anything)."""
-        assert self.complete
-        return marshal.dumps((_FORMAT, sys.version_info[:2], self.pairs))
+        """The facts as bytes for :meth:`load` (the ``marshal`` format: plain data,
+        read back without running anything): complete facts, or only the mark that
+        they overflowed, so that the next add knows the graph is too big for facts
+        without a pass over it."""
+        assert self.complete or self.overflowed
+        return marshal.dumps((_FORMAT, sys.version_info[:2],
+                              self.pairs if self.complete else None))
 
     @classmethod
     def load(cls, data: bytes) -> UnionFacts | None:
-        """Complete facts :meth:`dump` wrote, or ``None`` for anything else (another
-        Python, another layout, a damaged file)."""
+        """The facts :meth:`dump` wrote (complete, or overflowed and empty), or
+        ``None`` for anything else (another Python, another layout, a damaged file)."""
         try:
             header, version, pairs = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
         facts = cls()
-        if header != _FORMAT or version != sys.version_info[:2] \
-                or not isinstance(pairs, dict) or set(pairs) != set(facts.pairs):
+        if header != _FORMAT or version != sys.version_info[:2]:
+            return None
+        if pairs is None:
+            facts._overflow()
+            return facts
+        if not isinstance(pairs, dict) or set(pairs) != set(facts.pairs):
             return None
         facts.pairs = pairs
         facts.complete = True
@@ -128,6 +141,54 @@ class UnionFacts:
     def of(self, predicate: ox.NamedNode) -> list[tuple[str, str]]:
         """The (subject, object) terms of ``predicate``'s lines."""
         return self.pairs[str(predicate)]
+
+    def by_subject(self, predicate: ox.NamedNode, subjects: Collection[str]
+                   ) -> list[tuple[str, str]]:
+        """The (subject, object) terms of ``predicate``'s lines with a subject in
+        ``subjects`` (a scan of the predicate's lines)."""
+        return [pair for pair in self.pairs[str(predicate)] if pair[0] in subjects]
+
+    def by_object(self, predicate: ox.NamedNode, objects: Collection[str]
+                  ) -> list[tuple[str, str]]:
+        """The (subject, object) terms of ``predicate``'s lines with an object in
+        ``objects`` (a scan of the predicate's lines)."""
+        return [pair for pair in self.pairs[str(predicate)] if pair[1] in objects]
+
+
+class Lookup(Protocol):
+    """The lines of a predicate with given subjects or objects, as (subject, object)
+    N-Triples terms: what a reader needs to follow a change of the union."""
+
+    def by_subject(self, predicate: ox.NamedNode, subjects: Collection[str]
+                   ) -> list[tuple[str, str]]: ...
+
+    def by_object(self, predicate: ox.NamedNode, objects: Collection[str]
+                  ) -> list[tuple[str, str]]: ...
+
+
+class StoreLookup:
+    """:class:`Lookup` answered by a store's union, for a graph too big for facts.
+
+    Each term is looked up in Oxigraph's indexes, so the cost follows the number of
+    terms asked about, not the size of the union. The terms asked about are IRIs
+    (people, papers, authorships, accounts, items: every node paperkg mints); the
+    union's VoID description shares none of them.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def by_subject(self, predicate: ox.NamedNode, subjects: Collection[str]
+                   ) -> list[tuple[str, str]]:
+        return sorted((str(quad.subject), str(quad.object)) for term in subjects
+                      if term.startswith("<") for quad in self.store.quads_for_pattern(
+                          ox.NamedNode(term[1:-1]), predicate, None, _UNION))
+
+    def by_object(self, predicate: ox.NamedNode, objects: Collection[str]
+                  ) -> list[tuple[str, str]]:
+        return sorted((str(quad.subject), str(quad.object)) for term in objects
+                      if term.startswith("<") for quad in self.store.quads_for_pattern(
+                          None, predicate, ox.NamedNode(term[1:-1]), _UNION))
 
 
 def _pairs(lines: set[str], kept: dict[str, list[tuple[str, str]]]

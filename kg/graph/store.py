@@ -94,12 +94,14 @@ class UnionChange:
     A sorted copy of the union before the load, minus ``touched``, plus ``present``,
     is the union after it. ``before`` and ``after`` say which touched lines and terms
     the union's data held on either side of the load, which is all the VoID counts
-    need to follow it (:meth:`kg.graph.void.Counts.apply`). ``token`` is the union
-    generation the load wrote.
+    need to follow it (:meth:`kg.graph.void.Counts.apply`). ``graphs`` names the day
+    graphs the load retracted or wrote. ``token`` is the union generation the load
+    wrote.
     """
 
     token: str
     touched: set[str] = field(default_factory=set)
+    graphs: set[str] = field(default_factory=set)
     present: set[str] = field(default_factory=set)
     before: Standing = field(default_factory=lambda: Standing(set(), set(), set(), set()))
     after: Standing = field(default_factory=lambda: Standing(set(), set(), set(), set()))
@@ -269,6 +271,7 @@ class GraphStore:
                     _by_line(self.store.quads_for_pattern(subject, predicate, None, None),
                              touched)
             change.touched.update(touched)
+            change.graphs.update(old, (graph.value for graph in written))
             change.before = _standing(self.store, touched, self._stored_void_set())
         request += "INSERT DATA {\n" + "".join(_data_lines(quads)) + "} ;\n"
         request += fold_update(spelled)
@@ -530,6 +533,13 @@ def _standing(store: ox.Store, touched: dict[str, ox.Triple], void: set[ox.Tripl
          if held(store.quads_for_pattern(None, None, o, union))},
         {str(o) for o in {t.object for t in triples if t.predicate == derived}
          if held(store.quads_for_pattern(None, derived, o, union))})
+
+
+def restricted(query: str, var: str, iris: Iterable[str]) -> str:
+    """``query`` with ``?var`` bound to ``iris`` (a ``VALUES`` block) in every
+    (sub)query's WHERE clause: how a reader asks about a few nodes only."""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return query.replace("WHERE {", f"WHERE {{ VALUES ?{var} {{ {values} }}")
 
 
 def output_prefixes(format: ox.RdfFormat, base: str) -> dict[str, str] | None:

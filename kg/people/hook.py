@@ -11,13 +11,14 @@ in the people graph), so an add from elsewhere keeps the user's decisions.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 from kg.people.curation import Curation, default_path, read_curation
 from kg.people.links import refresh, stored_curation_path
-from kg.people.snapshot import refreshed, snapshot_of
+from kg.people.snapshot import read_snapshot, refreshed, refreshed_in_store, snapshot_of
 from kg.people.state import PeopleState
 from kg.read.parse import ParseResult
 
@@ -37,23 +38,28 @@ def start_people(people: str | os.PathLike[str] | None, inputs: list[str],
 
 def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult,
                    facts: UnionFacts | None = None, state: PeopleState | None = None,
-                   changed: set[str] | None = None) -> PeopleState | None:
-    """Rebuild the identity links; curation problems join the run's warnings.
+                   changed: set[str] | None = None, graphs: Collection[str] | None = None
+                   ) -> PeopleState | None:
+    """Rebuild the identity links; curation problems join the run's warnings. Returns
+    the state they were computed from, for the next run (:mod:`kg.people.state`).
 
-    With ``facts`` holding the whole union, the people are read from them instead
-    of the store, ``state`` (the last run's, see :mod:`kg.people.state`) spares
-    the pairs the change cannot reach, and the new state is returned for the next
-    run; without them everything is weighed and no state is returned. ``changed``,
-    the union lines that changed since ``state`` was taken, spares reading the whole
-    snapshot again (:func:`kg.people.snapshot.refreshed`).
+    The people are read from ``facts`` when they hold the whole union, else from the
+    store. ``state``, the last run's, spares the pairs the change cannot reach.
+    ``changed``, the union lines that changed since ``state`` was taken, spares
+    reading the whole snapshot again: the touched part is read from the facts
+    (:func:`kg.people.snapshot.refreshed`) or, with ``graphs`` (the day graphs the
+    change retracted or wrote), from the store
+    (:func:`kg.people.snapshot.refreshed_in_store`).
     """
-    if facts is None or not facts.complete:
-        parsed.diagnostics.extend(refresh(graph, curation).diagnostics)
-        return None
-    if state is not None and changed is not None:
-        snap = refreshed(state.snapshot, facts, changed)
+    whole = facts if facts is not None and facts.complete else None
+    if state is not None and changed is not None and whole is not None:
+        snap = refreshed(state.snapshot, whole, changed)
+    elif state is not None and changed is not None and graphs is not None:
+        snap = refreshed_in_store(state.snapshot, graph.store, changed, graphs)
+    elif whole is not None:
+        snap = snapshot_of(whole)
     else:
-        snap = snapshot_of(facts)
+        snap = read_snapshot(graph.store)
     report = refresh(graph, curation, snap, state)
     parsed.diagnostics.extend(report.diagnostics)
     return report.state

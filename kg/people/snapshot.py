@@ -9,7 +9,7 @@ days are one person written two ways.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 from sys import intern
@@ -18,7 +18,8 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
-from kg.graph.facts import UnionFacts, value
+from kg.graph.facts import Lookup, StoreLookup, UnionFacts, value
+from kg.graph.store import restricted
 
 Listing = tuple[str, str]  # (day graph, or digest entry, paper)
 
@@ -148,14 +149,44 @@ def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapsho
     """
     persons, entries, papers, accounts = _touched(lines, facts)
     part = _read(facts, persons, entries, papers)
+    return _patched(old, facts, part, persons, papers, accounts,
+                    {value(entry) for entry in entries}, part.listings)
+
+
+def refreshed_in_store(old: Snapshot, store: ox.Store, lines: Iterable[str],
+                       graphs: Collection[str]) -> Snapshot:
+    """:func:`read_snapshot` of ``store``, given ``old``, its snapshot before a load
+    changed the union ``lines`` and retracted or wrote the day ``graphs``.
+
+    For a graph too big for facts: what :func:`refreshed` reads from them is looked
+    up in the store's indexes, term by term, and the listings (keyed by day graph,
+    as :func:`read_snapshot` keys them) are read again for the changed graphs alone.
+    """
+    lookup = StoreLookup(store)
+    persons, _, papers, accounts = _touched(lines, lookup)
+    part = _read(lookup, persons, set(), papers)
+    listings: dict[Listing, dict[int, str]] = defaultdict(dict)
+    if graphs:
+        query = restricted(_SLOTS, "g", sorted(graphs))
+        for row in select(store, query):
+            listings[(intern(row["g"].value), intern(row["paper"].value))][
+                int(row["pos"].value)] = intern(row["p"].value)
+    return _patched(old, lookup, part, persons, papers, accounts, set(graphs), dict(listings))
+
+
+def _patched(old: Snapshot, lookup: Lookup, part: Snapshot, persons: set[str],
+             papers: set[str], accounts: set[str], gone: set[str],
+             listings: dict[Listing, dict[int, str]]) -> Snapshot:
+    """``old`` with ``part`` (what was read again for the touched ``persons`` and
+    ``papers``) in place, the listings whose first key is in ``gone`` replaced by
+    ``listings``, and the names of the touched ``accounts`` looked up again."""
     new = Snapshot(dict(old.names), dict(old.listings), dict(old.tasks), dict(old.owners),
                    dict(old.account_names), dict(old.paper_ids))
     _put(new.names, persons, part.names)
-    gone = {value(entry) for entry in entries}
     dropped = [key for key in new.listings if key[0] in gone]
     for listing in dropped:
         del new.listings[listing]
-    new.listings.update(part.listings)
+    new.listings.update(listings)
     _put(new.tasks, papers, part.tasks)
     _put(new.paper_ids, papers, part.paper_ids)
     _put(new.owners, papers, part.owners)
@@ -163,39 +194,46 @@ def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapsho
     accounts |= {f"<{a}>" for paper in papers for a in (*old.owners.get(value(paper), ()),
                                                        *part.owners.get(value(paper), ()))}
     owning = {a for found in new.owners.values() for a in found}
-    names_of = _gather([(s, o) for s, o in facts.of(v.ACCOUNT_NAME)
-                        if s in accounts and value(s) in owning])
+    names_of = _gather([(s, o) for s, o in lookup.by_subject(v.ACCOUNT_NAME, accounts)
+                        if value(s) in owning])
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
-    _reindex(old, new, {*dropped, *part.listings})
+    _reindex(old, new, {*dropped, *listings})
     return new
 
 
-def _read(facts: UnionFacts, persons: set[str] | None = None, entries: set[str] | None = None,
-          papers: set[str] | None = None) -> Snapshot:
+def _read(facts: UnionFacts | Lookup, persons: set[str] | None = None,
+          entries: set[str] | None = None, papers: set[str] | None = None) -> Snapshot:
     """The snapshot's entries (without the derived indexes) for the people, digest
-    entries and papers given as N-Triples terms, or for all of them when none are."""
-
-    def only(predicate: ox.NamedNode, keys: set[str] | None) -> list[tuple[str, str]]:
-        pairs = facts.of(predicate)
-        return pairs if keys is None else [(s, o) for s, o in pairs if s in keys]
-
-    types = only(v.TYPE, None if persons is None else persons | (papers or set()))
+    entries and papers given as N-Triples terms, or for all of them when none are
+    (which takes :class:`UnionFacts`)."""
+    types = _of(facts, v.TYPE, None if persons is None else persons | (papers or set()))
     people = {s for s, o in types if o == _PERSON}
     typed = {s for s, o in types if o == _PREPRINT}
     snap = Snapshot()
-    snap.names = {person: sorted(found) for person, found in _gather(only(v.NAME, people)).items()}
-    attributed = _many(only(v.QUALIFIED_ATTRIBUTION, entries))
+    snap.names = {person: sorted(found)
+                  for person, found in _gather(_of(facts, v.NAME, people)).items()}
+    attributed = _many(_of(facts, v.QUALIFIED_ATTRIBUTION, entries))
     authorships = None if entries is None else {a for found in attributed.values()
                                                 for a in found}
-    snap.listings = _listings(_many(only(v.ABOUT, entries)), attributed,
-                              _many(only(v.AGENT, authorships)),
-                              _many(only(v.AUTHOR_POSITION, authorships)))
-    snap.tasks = _gather(only(v.SUBJECT, typed))
+    snap.listings = _listings(_many(_of(facts, v.ABOUT, entries)), attributed,
+                              _many(_of(facts, v.AGENT, authorships)),
+                              _many(_of(facts, v.AUTHOR_POSITION, authorships)))
+    snap.tasks = _gather(_of(facts, v.SUBJECT, typed))
     snap.paper_ids = {paper: min(found)
-                      for paper, found in _gather(only(v.IDENTIFIER, typed)).items()}
+                      for paper, found in _gather(_of(facts, v.IDENTIFIER, typed)).items()}
     snap.owners, account_names = _owners(facts, papers)
     snap.account_names = {acct: min(found) for acct, found in account_names.items()}
     return snap
+
+
+def _of(facts: UnionFacts | Lookup, predicate: ox.NamedNode, subjects: set[str] | None
+        ) -> list[tuple[str, str]]:
+    """``predicate``'s lines with a subject in ``subjects``, or all of them (which only
+    :class:`UnionFacts` hold)."""
+    if subjects is None:
+        assert isinstance(facts, UnionFacts)
+        return facts.of(predicate)
+    return facts.by_subject(predicate, subjects)
 
 
 def _gather(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
@@ -227,7 +265,7 @@ def _reindex(old: Snapshot, new: Snapshot, changed: set[Listing]) -> None:
             new.papers_of.pop(person, None)
 
 
-def _touched(lines: Iterable[str], facts: UnionFacts
+def _touched(lines: Iterable[str], facts: Lookup
              ) -> tuple[set[str], set[str], set[str], set[str]]:
     """The people, entries, papers and accounts (N-Triples terms) whose part of a
     snapshot the changed union ``lines`` can touch."""
@@ -252,12 +290,12 @@ def _touched(lines: Iterable[str], facts: UnionFacts
         elif predicate in by_predicate:
             by_predicate[predicate].add(subject)
     if authorships:
-        entries.update(s for s, o in facts.of(v.QUALIFIED_ATTRIBUTION) if o in authorships)
+        entries.update(s for s, _ in facts.by_object(v.QUALIFIED_ATTRIBUTION, authorships))
     if accounts:
-        items.update(s for s, o in facts.of(v.HAS_OWNER) if o in accounts)
-        papers.update(s for s, o in facts.of(v.MENTIONS_ACCOUNT) if o in accounts)
+        items.update(s for s, _ in facts.by_object(v.HAS_OWNER, accounts))
+        papers.update(s for s, _ in facts.by_object(v.MENTIONS_ACCOUNT, accounts))
     if items:
-        papers.update(s for edge in _OWNER_EDGES for s, o in facts.of(edge) if o in items)
+        papers.update(s for edge in _OWNER_EDGES for s, _ in facts.by_object(edge, items))
     return persons, entries, papers, accounts
 
 
@@ -286,18 +324,18 @@ def _listings(about: dict[str, list[str]], attributed: dict[str, list[str]],
     return dict(listings)
 
 
-def _owners(facts: UnionFacts, papers: set[str] | None = None
+def _owners(facts: UnionFacts | Lookup, papers: set[str] | None = None
             ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Paper → the named accounts owning its artefacts or mentioned by it, and account →
-    its names, by value (for the N-Triples terms ``papers`` only, when given)."""
-    edges = [(s, o) for edge in _OWNER_EDGES for s, o in facts.of(edge)
-             if papers is None or s in papers]
-    mentions = [(s, o) for s, o in facts.of(v.MENTIONS_ACCOUNT) if papers is None or s in papers]
+    its names, by value (for the N-Triples terms ``papers`` only, when given, which
+    any :class:`Lookup` answers; all of them take :class:`UnionFacts`)."""
+    edges = [pair for edge in _OWNER_EDGES for pair in _of(facts, edge, papers)]
+    mentions = _of(facts, v.MENTIONS_ACCOUNT, papers)
     items = {item for _, item in edges}
-    owner_of = _many([(s, o) for s, o in facts.of(v.HAS_OWNER) if s in items])
+    owner_of = _many(facts.by_subject(v.HAS_OWNER, items))
     pairs = [(paper, acct) for paper, item in edges for acct in owner_of.get(item, ())]
     accounts = {acct for _, acct in pairs} | {acct for _, acct in mentions}
-    account_of = _many([(s, o) for s, o in facts.of(v.ACCOUNT_NAME) if s in accounts])
+    account_of = _many(facts.by_subject(v.ACCOUNT_NAME, accounts))
     owners: dict[str, set[str]] = defaultdict(set)
     names: dict[str, set[str]] = defaultdict(set)
     for paper, acct in chain(pairs, mentions):

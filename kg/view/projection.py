@@ -24,7 +24,7 @@ from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts
 from kg.graph.facts import value as term_value
 from kg.graph.kinds import BY_CLASS, EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS, TASK
-from kg.graph.store import GraphStore
+from kg.graph.store import GraphStore, restricted
 
 _TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
 _LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
@@ -176,7 +176,7 @@ def node_attributes(graph: GraphStore, kinds: dict[str, str], nodes: list[str], 
     papers = [node for node in nodes if kinds[node] == "paper"]
     edges = []
     if papers:
-        rows = _rows(graph.store, _restrict(_SUBJECTS % TASK.predicate, "s", papers))
+        rows = _rows(graph.store, restricted(_SUBJECTS % TASK.predicate, "s", papers))
         edges = sorted((row["s"].value, TASK.name, row["o"].value) for row in rows)
     authors = fact_authors(facts, papers) if facts is not None and facts.complete else None
     return _attributes(graph.store, kinds, nodes, edges, restrict=True, author_rows=authors)
@@ -240,7 +240,7 @@ def _attributes(store: ox.Store, kinds: dict[str, str], nodes: list[str],
     def rows(query: str, var: str, wanted: list[str]) -> ox.QuerySolutions | list[Any]:
         if not restrict:
             return _rows(store, query)
-        return _rows(store, _restrict(query, var, wanted)) if wanted else []
+        return _rows(store, restricted(query, var, wanted)) if wanted else []
 
     labels = _smallest((row["s"].value, row["l"].value)
                        for row in rows(_LABELS, "s", sorted({*nodes, *task_ids})))
@@ -285,12 +285,6 @@ def _smallest(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
         if node not in best or value < best[node]:
             best[node] = value
     return best
-
-
-def _restrict(query: str, var: str, nodes: list[str]) -> str:
-    """``query`` with ``?var`` bound to ``nodes`` in every (sub)query's WHERE clause."""
-    values = " ".join(f"<{node}>" for node in nodes)
-    return query.replace("WHERE {", f"WHERE {{ VALUES ?{var} {{ {values} }}")
 
 
 def _card(attrs: dict[str, Any]) -> str:
