@@ -28,9 +28,10 @@ def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path)
     kept = [n for n in names if n.startswith(".union-")]  # for kg add (kg.engine.union)
     assert [n.rsplit(".", 1)[1] for n in kept] == ["facts", "nt", "people"]
     assert len({n.rsplit(".", 1)[0] for n in kept}) == 1, "one generation's files"
+    token = kept[0].removeprefix(".union-").split(".")[0]
     assert [n for n in names if n not in kept] == [
-        ".graph-ttl.json", "generation", "graph.html", "graph.nt", "graph.ttl",
-        "search.sqlite", "store", "warnings.log"]  # the record: kg.engine.splice
+        ".graph-ttl.json", f".outline-{token}", "generation", "graph.html", "graph.nt",
+        "graph.ttl", "search.sqlite", "store", "warnings.log"]  # kg.engine.splice, page_job
     assert {p.name for p in result.written} >= {"graph.ttl", "graph.nt", "graph.html"}
     summary = result.summary()
     assert (summary["files"], summary["days"], summary["papers"]) == (2, 2, 8)

@@ -51,11 +51,12 @@ def kill_before_drawing(monkeypatch: pytest.MonkeyPatch) -> list[page_job.PageJo
     started: list[page_job.PageJob] = []
     real = page_job.PageJob.draw
 
-    def failing(job: page_job.PageJob, graph: GraphStore) -> None:
+    def failing(job: page_job.PageJob, graph: GraphStore,
+                change: page_job.LoadChange | None = None) -> None:
         assert job.child is not None
         job.child.kill()
         started.append(job)
-        real(job, graph)
+        real(job, graph, change)
 
     monkeypatch.setattr(page_job.PageJob, "draw", failing)
     return started
@@ -186,7 +187,8 @@ def test_a_build_too_big_for_facts_draws_its_page_alone(
         launched.append(real(directory))
         return launched[-1]
 
-    def refuse(job: page_job.PageJob, graph: GraphStore) -> None:
+    def refuse(job: page_job.PageJob, graph: GraphStore,
+               change: page_job.LoadChange | None = None) -> None:
         raise AssertionError("the page's process was given a graph without facts")
 
     monkeypatch.setattr(page_job, "launch", launch)

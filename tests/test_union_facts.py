@@ -165,7 +165,7 @@ def test_a_graph_too_big_for_the_facts_reads_the_store(
         raise AssertionError("overflowed facts were read")
 
     monkeypatch.setattr("kg.people.hook.snapshot_of", refuse)
-    monkeypatch.setattr("kg.view.projection.fact_overview", refuse)
+    monkeypatch.setattr(UnionFacts, "of", refuse)
     out = tmp_path / "out"
     assert any("overview" in note for note in build(days, out))
     monkeypatch.undo()

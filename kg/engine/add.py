@@ -217,9 +217,12 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
                                    union_change=change)
         union_after = union.follow(graph, workspace.directory, previous, kept, change)
         facts, lines = union_after.facts, union_after.lines
+        drawn = page_job.LoadChange(generation, change.before.lines - change.after.lines,
+                                    change.after.lines - change.before.lines) \
+            if generation is not None else None
         if page is not None:
             graph.close()  # flushed: the page's process reads the new union from disk
-            page.draw(graph)
+            page.draw(graph, drawn)
         people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
                                       union_after.changed, change.graphs)
@@ -236,9 +239,7 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
                                             change)
             notes = page.finish() if page is not None else None
             if notes is None:  # a graph too small for a second process, or it failed
-                from kg.view.draw import write_view_html
-
-                notes = write_view_html(graph, workspace.page_path, facts=facts)
+                notes = page_job.draw_page(workspace.directory, graph, drawn, facts)
             result.notes = notes
             result.written.append(workspace.page_path)
     finally:

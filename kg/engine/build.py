@@ -126,9 +126,7 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
         if graph is not None and html:
             notes = page.finish() if page is not None else None
             if notes is None:  # a graph too small for a second process, or it failed
-                from kg.view.draw import write_view_html
-
-                notes = write_view_html(graph, workspace.page_path, facts=facts)
+                notes = page_job.draw_page(out, graph, facts=facts)
             result.notes = notes
             written.append(workspace.page_path)
     finally:

@@ -7,6 +7,7 @@ this table instead of keeping its own list.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -42,8 +43,22 @@ KINDS: tuple[Kind, ...] = (
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
 BY_CLASS: dict[str, Kind] = {kind.cls.value: kind for kind in KINDS}
 NAMES: tuple[str, ...] = tuple(sorted(BY_NAME))
+_RANK: dict[str, int] = {kind.name: i for i, kind in enumerate(KINDS)}
 #: The Hugging Face item kinds.
 HF_KINDS: tuple[str, ...] = ("model", "dataset", "space", "collection")
+
+
+def first_kinds(typed: Iterable[tuple[str, str]], kind_of: Mapping[str, str]
+                ) -> dict[str, str]:
+    """Node -> kind name from (node, class) pairs, ``kind_of`` naming each class's kind
+    (other classes are skipped); a node of several kinds gets the first of the table,
+    so the kind never depends on the order the classes come in."""
+    kinds: dict[str, str] = {}
+    for node, cls in typed:
+        kind = kind_of.get(cls)
+        if kind is not None and (node not in kinds or _RANK[kind] < _RANK[kinds[node]]):
+            kinds[node] = kind
+    return kinds
 
 
 def plural(name: str, count: int = 2) -> str:

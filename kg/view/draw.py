@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
+from kg.view.outline import Outline, outline_of
 
 if TYPE_CHECKING:  # networkx costs every command ~0.15 s to import; only drawing needs it
     import networkx as nx
@@ -28,11 +29,13 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
                     depth: int | None = None,
                     max_nodes: int | None = DEFAULT_MAX_NODES, types: str | None = None,
                     days: bool = False, title: str = "paperkg",
-                    facts: UnionFacts | None = None) -> list[str]:
+                    facts: UnionFacts | None = None, outline: Outline | None = None
+                    ) -> list[str]:
     """Project, focus and draw the graph into ``path``; returns the focus notes.
 
-    ``facts``, the union lines a build or add streamed (:mod:`kg.graph.facts`), spare
-    the default page its reading of every node's kind and edge from the store.
+    ``outline`` (:mod:`kg.view.outline`) or ``facts``, the union lines a build or add
+    streamed (:mod:`kg.graph.facts`), spare the default page its reading of every
+    node's kind and edge from the store.
     """
     from kg.view.focus import OVERVIEW_MIN_NODES, focus, overview
     from kg.view.page import write_html
@@ -40,7 +43,7 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
 
     unfocused = not (task or author or paper or types)
     if unfocused and not days:
-        page = default_overview(graph, facts=facts)
+        page = default_overview(graph, facts=facts, outline=outline)
         if page is not None:
             view, size = page
             write_html(view, path, title=title)
@@ -56,27 +59,20 @@ def write_view_html(graph: GraphStore, path: Path, *, task: tuple[str, ...] = ()
 
 
 def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
-                     facts: UnionFacts | None = None) -> tuple[nx.MultiDiGraph, int] | None:
+                     facts: UnionFacts | None = None, outline: Outline | None = None
+                     ) -> tuple[nx.MultiDiGraph, int] | None:
     """``(overview(project(graph)), node count)`` without projecting the whole graph,
     or None when the graph is small enough (at most ``min_nodes``, by default
-    OVERVIEW_MIN_NODES) to draw whole. Kinds and edges come from ``facts`` when they
-    hold the whole union, else from the store."""
+    OVERVIEW_MIN_NODES) to draw whole. Kinds and edges come from ``outline`` (what an
+    add kept and moved by its change, :mod:`kg.view.outline`), else from ``facts`` when
+    they hold the whole union, else from the store."""
     from kg.view import projection as p
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
 
     limit = OVERVIEW_MIN_NODES if min_nodes is None else min_nodes
-    if facts is not None and facts.complete:
-        size, papers_of, degree = p.fact_overview(facts)
-        if size <= limit:
-            return None
-        kinds = {paper: "paper" for papers in papers_of.values() for paper in papers}
-        kinds.update(dict.fromkeys(papers_of, "task"))
-    else:
-        kinds = p.node_kinds(graph)
-        size = len(kinds)
-        if size <= limit:
-            return None
-        papers_of, degree = p.tasks_and_degrees(kinds, p.entity_pairs(graph))
+    size, papers_of, degree, kinds = (outline or outline_of(graph.store, facts)).overview()
+    if size <= limit:
+        return None
     tasks = p.node_attributes(graph, kinds, list(papers_of), facts=facts)
     view = overview_of(tasks, papers_of, degree,
                        lambda nodes: p.node_attributes(graph, kinds, nodes, facts=facts))

@@ -13,7 +13,7 @@ graph holds, including days whose digest had no rows (no paper links to those).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
@@ -23,14 +23,21 @@ import pyoxigraph as ox
 from kg.graph import vocab as v
 from kg.graph.facts import UnionFacts
 from kg.graph.facts import value as term_value
-from kg.graph.kinds import BY_CLASS, EDGE_BY_PREDICATE, EDGE_KINDS, FEATURED, KINDS, TASK
+from kg.graph.kinds import (
+    BY_CLASS,
+    EDGE_BY_PREDICATE,
+    EDGE_KINDS,
+    FEATURED,
+    KINDS,
+    TASK,
+    first_kinds,
+)
 from kg.graph.store import GraphStore, restricted
 
 _TYPES = "SELECT ?s ?c WHERE { ?s rdf:type ?c VALUES ?c { %s } }"
 _LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l }"
 _URLS = "SELECT ?s ?u WHERE { ?s schema:url|schema:codeRepository ?u }"
 _EDGES = "SELECT ?s ?p ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
-_PAIRS = "SELECT ?s ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
 # Every listing's authors; a paper shows those of its latest listing (issue 9: each
 # listing keeps its own), picked in Python: a MAX subquery here cost 2-3x as much.
 _AUTHORS = """SELECT ?paper ?date ?name ?pos WHERE { ?entry schema:about ?paper .
@@ -88,58 +95,9 @@ def project(graph: GraphStore, *, days: bool = False) -> nx.MultiDiGraph:
 def node_kinds(graph: GraphStore, *, days: bool = False) -> dict[str, str]:
     """Every node the view holds -> its kind name (days only with ``days``)."""
     classes = tuple(kind.cls for kind in KINDS if days or kind.name != "day")
-    return _first_kinds(((subject.value, cls.value) for subject, cls
+    return first_kinds(((subject.value, cls.value) for subject, cls
                          in _rows(graph.store, _TYPES % _values(classes))),
                         {cls.value: BY_CLASS[cls.value].name for cls in classes})
-
-
-def fact_overview(facts: UnionFacts) -> tuple[int, dict[str, list[str]], dict[str, int]]:
-    """What the overview page needs, from a build's or add's facts: the number of
-    nodes, each task's papers (tasks in sorted order) and those papers' degrees.
-
-    The same as :func:`node_kinds` and :func:`entity_pairs` give the page from a
-    store, read on the facts' own N-Triples terms: only the tasks and papers it
-    returns are turned into values (a graph's other ~80 % of nodes and edges never are).
-    """
-    kinds = _first_kinds(facts.of(v.TYPE), {str(kind.cls): kind.name for kind in KINDS
-                                            if kind.name != "day"})
-    papers_of, degree = tasks_and_degrees(
-        kinds, (pair for edge in EDGE_KINDS for pair in facts.of(edge.predicate)))
-    found = {term_value(task): [term_value(paper) for paper in papers_of[task]]
-             for task in sorted(papers_of, key=term_value)}
-    degrees = {term_value(paper): degree[paper] for papers in papers_of.values()
-               for paper in papers}
-    return len(kinds), found, degrees
-
-
-def tasks_and_degrees(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]
-                      ) -> tuple[dict[str, list[str]], Counter[str]]:
-    """Each task's papers (tasks sorted) and every node's degree, over the entity
-    edges (``pairs``) between the nodes of ``kinds``."""
-    papers_of: dict[str, list[str]] = {n: [] for n in sorted(kinds) if kinds[n] == "task"}
-    edges = [(source, target) for source, target in pairs
-             if source in kinds and target in kinds]
-    # Counted by Counter's C loop: this runs over every edge of the graph.
-    degree = Counter(source for source, _ in edges)
-    degree.update(target for _, target in edges)
-    for source, target in edges:
-        if target in papers_of and kinds[source] == "paper":
-            papers_of[target].append(source)
-    for task, papers in papers_of.items():
-        papers_of[task] = list(dict.fromkeys(papers))  # two relations, one neighbour
-    return papers_of, degree
-
-
-def _first_kinds(typed: Iterable[tuple[str, str]], kind_of: dict[str, str]) -> dict[str, str]:
-    """Node -> kind name from (node, class) pairs, ``kind_of`` naming each class's kind
-    (other classes are skipped); the first kind of the table wins."""
-    rank = {kind.name: i for i, kind in enumerate(KINDS)}
-    kinds: dict[str, str] = {}
-    for node, cls in typed:
-        kind = kind_of.get(cls)
-        if kind is not None and (node not in kinds or rank[kind] < rank[kinds[node]]):
-            kinds[node] = kind
-    return kinds
 
 
 def entity_edges(graph: GraphStore) -> Iterator[tuple[str, str, str]]:
@@ -148,14 +106,6 @@ def entity_edges(graph: GraphStore) -> Iterator[tuple[str, str, str]]:
     predicates = tuple(edge.predicate for edge in EDGE_KINDS)
     for source, predicate, target in _rows(graph.store, _EDGES % _values(predicates)):
         yield source.value, names[predicate.value], target.value
-
-
-def entity_pairs(graph: GraphStore) -> Iterator[tuple[str, str]]:
-    """(source, target) of every entity relation, in store order: what degrees need,
-    read 40 % faster than :func:`entity_edges` (two terms a row, no name lookup)."""
-    predicates = tuple(edge.predicate for edge in EDGE_KINDS)
-    for source, target in _rows(graph.store, _PAIRS % _values(predicates)):
-        yield source.value, target.value
 
 
 def all_days(graph: GraphStore) -> tuple[str, ...]:

@@ -1,0 +1,180 @@
+"""What the overview page needs of the whole graph, kept between runs so that an add
+moves it by its change instead of reading every node and edge again.
+
+Why: the default page of a big graph is the task overview (:mod:`kg.view.draw`),
+which counts the drawn nodes and ranks each task's papers by their degree: functions
+of every node's kind and every entity edge. Read from the store of 100k papers that
+took 12.6 s of a 16 s daily add that changed a few thousand lines. An
+:class:`Outline` holds every drawn node's kind, its degree over the entity edges
+between drawn nodes, and each task's papers; :meth:`Outline.follow` moves it by the
+union lines a load removed and added, looking up in the store only the nodes whose
+types those lines name. Terms are N-Triples text, as the union lines spell them.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.graph import vocab as v
+from kg.graph.facts import UnionFacts, value
+from kg.graph.kinds import EDGE_KINDS, KINDS, first_kinds
+from kg.graph.lines import triple_line
+
+#: The layout of :meth:`Outline.dump`'s bytes; change it when the fields change.
+_FORMAT = "paperkg outline 1"
+_TYPE = str(v.TYPE)
+_EDGES = frozenset(str(edge.predicate) for edge in EDGE_KINDS)
+#: Classes of the kinds the overview draws (digest days are not drawn) -> kind name.
+_KIND_OF = {str(kind.cls): kind.name for kind in KINDS if kind.name != "day"}
+_UNION = ox.DefaultGraph()
+_TYPES = "SELECT ?s ?c WHERE { ?s a ?c VALUES ?c { %s } }"
+_PAIRS = "SELECT ?s ?o WHERE { ?s ?p ?o VALUES ?p { %s } }"
+
+
+@dataclass(slots=True)
+class Outline:
+    """Every drawn node's kind (the first of the kinds table among its classes), its
+    degree over the entity edges whose two ends are drawn, and each task's papers
+    with the number of edges from the paper to the task."""
+
+    kinds: dict[str, str]
+    degree: dict[str, int]
+    papers: dict[str, dict[str, int]]
+
+    def overview(self) -> tuple[int, dict[str, list[str]], dict[str, int], dict[str, str]]:
+        """What :func:`kg.view.focus.overview_of` takes, as values: the number of drawn
+        nodes, each task's papers (tasks in sorted order), those papers' degrees, and
+        the kinds of those tasks and papers."""
+        papers_of = {value(task): sorted(value(paper) for paper in self.papers[task])
+                     for task in sorted(self.papers, key=value)}
+        degree = {value(paper): self.degree[paper] for found in self.papers.values()
+                  for paper in found}
+        kinds = dict.fromkeys(degree, "paper") | dict.fromkeys(papers_of, "task")
+        return len(self.kinds), papers_of, degree, kinds
+
+    def follow(self, store: ox.Store, removed: Iterable[str], added: Iterable[str]) -> None:
+        """Move the outline by a load that removed and added these union lines,
+        ``store`` holding the union after it.
+
+        The kind of every node a type line names is looked up again; every entity edge
+        the lines name, and every edge of a node whose kind changed, is taken out as it
+        counted before and put back as it counts now.
+        """
+        gone, new = set(removed), set(added)
+        retyped = {line.split(None, 1)[0] for line in gone | new
+                   if line.split(None, 2)[1] == _TYPE}
+        found = first_kinds(((node, str(quad.object)) for node in sorted(retyped)
+                             for quad in _around(store, node, v.TYPE, outgoing=True)), _KIND_OF)
+        moved = {node for node in retyped if found.get(node) != self.kinds.get(node)}
+        edges: dict[str, tuple[str, str, bool, bool]] = {}  # line: ends, before, after
+        for lines, stood in ((gone, True), (new, False)):
+            for line in lines:
+                subject, predicate, rest = line.split(None, 2)
+                if predicate in _EDGES:
+                    edges[line] = (subject, rest[:-3], stood, not stood)
+        for node in sorted(moved):
+            for edge in EDGE_KINDS:
+                for outgoing in (True, False):
+                    for quad in _around(store, node, edge.predicate, outgoing=outgoing):
+                        subject, obj = str(quad.subject), str(quad.object)
+                        line = triple_line(subject, str(edge.predicate), obj)
+                        edges.setdefault(line, (subject, obj, True, True))
+        for subject, obj, before, _ in edges.values():
+            if before:
+                self._count(subject, obj, -1)
+        for node in moved:
+            kind = found.get(node)
+            if kind is None:
+                del self.kinds[node], self.degree[node]
+            else:
+                self.kinds[node] = kind
+                self.degree.setdefault(node, 0)
+            if kind == "task":
+                self.papers.setdefault(node, {})
+            else:
+                self.papers.pop(node, None)
+        for subject, obj, _, after in edges.values():
+            if after:
+                self._count(subject, obj, 1)
+
+    def _count(self, subject: str, obj: str, sign: int) -> None:
+        kinds = self.kinds
+        if subject in kinds and obj in kinds:
+            self.degree[subject] += sign
+            self.degree[obj] += sign
+            if kinds[obj] == "task" and kinds[subject] == "paper":
+                papers = self.papers[obj]
+                count = papers.get(subject, 0) + sign
+                if count:
+                    papers[subject] = count
+                else:
+                    del papers[subject]
+
+    def dump(self) -> bytes:
+        """The outline as bytes for :meth:`load` (``marshal``: plain data, read back
+        without running anything)."""
+        return marshal.dumps((_FORMAT, sys.version_info[:2], self.kinds, self.degree,
+                              self.papers))
+
+    @classmethod
+    def load(cls, data: bytes) -> Outline | None:
+        """An outline :meth:`dump` wrote, or None for anything else (another Python,
+        another layout, a damaged file)."""
+        try:
+            header, version, kinds, degree, papers = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if header != _FORMAT or version != sys.version_info[:2] or not all(
+                isinstance(part, dict) for part in (kinds, degree, papers)):
+            return None
+        return cls(kinds, degree, papers)
+
+
+def outline_of(store: ox.Store, facts: UnionFacts | None = None) -> Outline:
+    """The outline of a whole graph: from ``facts`` when they hold the whole union,
+    else from the store's union (every typed node and entity edge: seconds at 100k
+    papers)."""
+    if facts is not None and facts.complete:
+        return tally(first_kinds(facts.of(v.TYPE), _KIND_OF),
+                     (pair for edge in EDGE_KINDS for pair in facts.of(edge.predicate)))
+    classes = " ".join(sorted(_KIND_OF))
+    predicates = " ".join(sorted(_EDGES))
+    return tally(first_kinds(_select(store, _TYPES % classes), _KIND_OF),
+                 _select(store, _PAIRS % predicates))
+
+
+def tally(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]) -> Outline:
+    """The outline of these drawn nodes and entity edges (subject, object)."""
+    edges = [(subject, obj) for subject, obj in pairs if subject in kinds and obj in kinds]
+    # Counted by Counter's C loop: this runs over every edge of the graph.
+    degree = Counter(subject for subject, _ in edges)
+    degree.update(obj for _, obj in edges)
+    tasks = {node for node, kind in kinds.items() if kind == "task"}
+    listed = Counter((obj, subject) for subject, obj in edges
+                     if obj in tasks and kinds[subject] == "paper")
+    papers: dict[str, dict[str, int]] = {task: {} for task in tasks}
+    for (task, paper), count in listed.items():
+        papers[task][paper] = count
+    return Outline(kinds, {node: degree[node] for node in kinds}, papers)
+
+
+def _around(store: ox.Store, node: str, predicate: ox.NamedNode, *,
+            outgoing: bool) -> Iterable[ox.Quad]:
+    """The union's ``predicate`` quads from (or to) the N-Triples IRI ``node``."""
+    term = ox.NamedNode(node[1:-1])
+    if outgoing:
+        return store.quads_for_pattern(term, predicate, None, _UNION)
+    return store.quads_for_pattern(None, predicate, term, _UNION)
+
+
+def _select(store: ox.Store, query: str) -> Iterable[tuple[str, str]]:
+    """The two columns of a SELECT's rows, as N-Triples terms."""
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    return ((str(row[0]), str(row[1])) for row in rows)

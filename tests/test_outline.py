@@ -1,0 +1,126 @@
+"""The overview's outline (kg.view.outline): every drawn node's kind, its degree and
+each task's papers, kept by the page and moved by each add's change. What it holds
+after any change must be what counting the whole graph again gives.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.engine import page_job
+from kg.engine.add import add_to_output
+from kg.engine.workspace import Workspace
+from kg.graph import vocab as v
+from kg.graph.kinds import EDGE_KINDS, KINDS
+from kg.graph.lines import triple_line
+from kg.view.outline import Outline, outline_of
+from tests.outputs import copied_days
+from tests.test_union_facts import build, facts_of, second_listing
+
+_TYPE = str(v.TYPE)
+_CLASSES = [str(kind.cls) for kind in KINDS] + ["<http://example.org/Other>"]
+_RELATIONS = [str(edge.predicate) for edge in EDGE_KINDS] + ["<http://example.org/rel>"]
+
+
+def random_lines(rng: random.Random, nodes: list[str], count: int) -> set[str]:
+    """Type lines (drawn kinds, the undrawn day kind, a foreign class) and edges
+    (entity relations and a foreign one) between a few nodes."""
+    lines = set()
+    for _ in range(count):
+        subject = rng.choice(nodes)
+        if rng.random() < 0.4:
+            lines.add(triple_line(subject, _TYPE, rng.choice(_CLASSES)))
+        else:
+            lines.add(triple_line(subject, rng.choice(_RELATIONS), rng.choice(nodes)))
+    return lines
+
+
+def quads(lines: set[str]) -> list[ox.Quad]:
+    return list(ox.parse("".join(sorted(lines)), format=ox.RdfFormat.N_TRIPLES))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_an_outline_moved_by_any_change_is_a_fresh_count(seed: int) -> None:
+    """Random graphs and random changes: nodes gain and lose kinds (several classes
+    at once, the first of the table wins), edges come and go, self-loops and edges
+    to undrawn nodes included."""
+    rng = random.Random(seed)
+    nodes = [f"<https://w3id.org/paperkg/node/{i}>" for i in range(25)]
+    before = random_lines(rng, nodes, 90)
+    store = ox.Store()
+    store.extend(quads(before))
+    outline = outline_of(store)
+    removed = set(rng.sample(sorted(before), rng.randrange(len(before))))
+    added = random_lines(rng, nodes, rng.randrange(40)) - before
+    for quad in quads(removed):
+        store.remove(quad)
+    store.extend(quads(added))
+    outline.follow(store, removed, added)
+    assert outline == outline_of(store)
+    assert Outline.load(outline.dump()) == outline
+
+
+def test_a_damaged_outline_is_refused() -> None:
+    store = ox.Store()
+    data = outline_of(store).dump()
+    for damaged in (data[: len(data) // 2], b"", b"\x00" * 40,
+                    data.replace(b"paperkg outline", b"paperkg outside")):
+        assert Outline.load(damaged) is None
+
+
+@pytest.fixture()
+def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
+    """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
+    return copied_days(corpus_dir, tmp_path)
+
+
+def kept_outline(out: Path) -> tuple[Outline, Outline]:
+    """The outline kept in ``out`` for its store's generation, and a fresh count of
+    the store."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+        assert token is not None
+        kept = page_job._kept_outline(out, token)
+        assert kept is not None, "no outline kept for the store's generation"
+        return kept, outline_of(graph.store)
+    finally:
+        graph.close()
+
+
+def test_adds_move_the_kept_outline_by_their_change(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build keeps the outline, each add moves it (no count of the whole graph),
+    and it always equals a fresh count and the facts' own; graph.html equals a
+    rebuild's. The adds: a new day, a second source of a stored day, a corrected day
+    (a row dropped), drawn by the add itself and by the page's process."""
+    out = tmp_path / "out"
+    held = days[-1].rename(tmp_path / days[-1].name)
+    build(days[:-1], out)
+    kept, fresh = kept_outline(out)
+    assert kept == fresh == outline_of(ox.Store(), facts_of(out))
+    assert len(kept.kinds) > 3_000 and any(kept.papers.values())
+    other = second_listing(days[2], tmp_path / "other")
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the add counted the whole graph again")
+
+    for step, files in enumerate(([held], [other], [days[3]])):
+        if step == 2:
+            days[3].write_text("".join(days[3].read_text(encoding="utf-8")
+                                       .splitlines(keepends=True)[:-1]), encoding="utf-8")
+        with monkeypatch.context() as during:
+            if step < 2:  # drawn here, where the refusal reaches
+                during.setattr(page_job, "PARALLEL_FROM", 10**12)
+                during.setattr(page_job, "outline_of", refuse)
+            add_to_output(files, out)
+        kept, fresh = kept_outline(out)
+        assert kept == fresh == outline_of(ox.Store(), facts_of(out)), step
+        assert len(list(out.glob(".outline-*"))) == 1
+        rebuilt = tmp_path / f"rebuilt-{step}"
+        build([*days[:-1], held, *([other] if step else [])], rebuilt)
+        assert (out / "graph.html").read_bytes() == (rebuilt / "graph.html").read_bytes()
