@@ -15,9 +15,10 @@ a checkpoint of the store and hands it over (:meth:`PageJob.draw`). A checkpoint
 Oxigraph's backup: hard links to the store's immutable files, so it is cheap and
 cannot lose a file to the parent's compactions, as a read-only open of the live
 store did. With the union facts the add kept for that generation
-(:mod:`kg.engine.union`) the child draws exactly what the parent would. If the
-child fails for any reason, :meth:`PageJob.finish` says so and the caller draws
-the page itself.
+(:mod:`kg.engine.union`), and the overview's outline, which the page keeps for
+itself and moves by the add's change (:func:`page_outline`), the child draws exactly
+what the parent would. If the child fails for any reason, :meth:`PageJob.finish`
+says so and the caller draws the page itself.
 
 ``kg build`` does the same beside its people links and search index, deciding by
 its rows (:func:`worth_it_for_rows`) since no facts exist yet. A build whose facts

@@ -23,6 +23,8 @@ So the folder keeps, for the union generation the store holds
   other use is writing graph.ttl whole when it cannot be spliced. An add that
   followed the change instead writes no new lines file.
 
+(The page keeps its own ``.outline-TOKEN`` beside them: :func:`kg.engine.page_job.page_outline`.)
+
 Safe to lose or to go stale: every load writes a new token in its own transaction,
 so files whose name is not the store's token (an add killed after its store
 transaction, a store replaced behind the folder's back), missing or damaged files

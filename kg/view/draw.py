@@ -2,9 +2,10 @@
 
 The default page (no focus) of a big graph is the task overview, which shows a few
 hundred nodes; projecting all of a 100k-paper store for it took 88 s and ~1 GB. So
-that page reads only what it shows: the node kinds and entity edges (to count the
-nodes, rank papers by degree and group them by task), then the attributes of the
-tasks and of the papers it keeps. The picture is the same as
+that page reads only what it shows: the outline of node kinds and entity edges (to
+count the nodes, rank papers by degree and group them by task; :mod:`kg.view.outline`,
+which an output folder keeps and each add moves by its change), then the attributes
+of the tasks and of the papers it keeps. The picture is the same as
 ``overview(project(graph))`` (tests/test_draw_fast.py checks it).
 """
 
