@@ -18,8 +18,7 @@ from kg.graph import vocab as v
 from kg.graph.kinds import EDGE_KINDS, KINDS
 from kg.graph.lines import triple_line
 from kg.view.outline import Outline, outline_of
-from tests.outputs import copied_days
-from tests.test_union_facts import build, facts_of, second_listing
+from tests.outputs import build, copied_days, facts_of, second_listing
 
 _TYPE = str(v.TYPE)
 _CLASSES = [str(kind.cls) for kind in KINDS] + ["<http://example.org/Other>"]

@@ -6,13 +6,11 @@ after a build and after adds that add, replace and drop days.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-import kg
 from kg.engine import union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
@@ -27,37 +25,13 @@ from kg.people.hook import start_people
 from kg.people.links import refresh
 from kg.people.snapshot import read_snapshot, snapshot_of
 from kg.view import draw, projection
-from tests.outputs import copied_days, people_quads
+from tests.outputs import build, copied_days, facts_of, people_quads, second_listing
 
 
 @pytest.fixture()
 def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
     """The real corpus days (over 3,000 nodes: the page is the overview), copied."""
     return copied_days(corpus_dir, tmp_path)
-
-
-def build(files: list[Path], out: Path) -> list[str]:
-    """``kg.build`` into ``out``, its store released; the notes."""
-    result = kg.build(files, out)
-    assert result.store is not None
-    result.store.close()
-    notes = result.notes
-    del result
-    gc.collect()
-    return notes
-
-
-def facts_of(out: Path) -> UnionFacts:
-    """The facts the last run kept in ``out`` for the store's union generation."""
-    graph = Workspace(out).open(read_only=True)
-    try:
-        token = graph.union_token()
-    finally:
-        graph.close()
-    assert token is not None
-    facts = UnionFacts.load(union.facts_path(out, token).read_bytes())
-    assert facts is not None
-    return facts
 
 
 def streamed_facts(out: Path) -> UnionFacts:
@@ -193,20 +167,6 @@ def assert_overflowed(out: Path) -> None:
     kept = facts_of(out)
     assert kept.overflowed and not kept.complete
     assert not any(kept.pairs.values())
-
-
-def second_listing(day: Path, folder: Path) -> Path:
-    """Another source's digest of ``day`` listing its first paper, with the author
-    window moved by one (the generator caps lists at five), as a second file."""
-    lines = day.read_text(encoding="utf-8").splitlines(keepends=True)
-    start = next(i for i, line in enumerate(lines) if line.startswith("|---")) + 1
-    cells = lines[start].split(" | ")
-    authors = [name.strip() for name in cells[1].split(",")]
-    cells[1] = ", ".join([*authors[1:], "Ada Window"])
-    folder.mkdir(exist_ok=True)
-    target = folder / day.name
-    target.write_text("".join([*lines[:start], " | ".join(cells)]), encoding="utf-8")
-    return target
 
 
 def test_adds_past_the_limit_follow_their_change_without_facts(
