@@ -81,6 +81,16 @@ def worth_it(facts_file: Path) -> bool:
     return facts is not None and facts.overflowed
 
 
+@dataclass(frozen=True, slots=True)
+class LoadChange:
+    """What an add's load did to the union: the generation before it, and the union
+    lines it removed and added (:class:`kg.graph.store.UnionChange`)."""
+
+    previous: str
+    removed: set[str]
+    added: set[str]
+
+
 @dataclass(slots=True)
 class PageJob:
     """A child process that draws ``directory``'s page from a checkpoint it is given."""
@@ -169,16 +179,6 @@ def draw(directory: Path, checkpoint: Path) -> list[str]:
         graph.close()
 
 
-@dataclass(frozen=True, slots=True)
-class LoadChange:
-    """What an add's load did to the union: the generation before it, and the union
-    lines it removed and added (:class:`kg.graph.store.UnionChange`)."""
-
-    previous: str
-    removed: set[str]
-    added: set[str]
-
-
 def draw_page(directory: Path, graph: GraphStore, change: LoadChange | None = None,
               facts: UnionFacts | None = None) -> list[str]:
     """Draw the default page of the output folder ``directory`` from ``graph`` (a
@@ -186,8 +186,7 @@ def draw_page(directory: Path, graph: GraphStore, change: LoadChange | None = No
     facts kept for its generation unless given, and the outline of :func:`page_outline`."""
     from kg.view.draw import write_view_html
 
-    token = graph.union_token()
-    if facts is None and token is not None:
+    if facts is None and (token := graph.union_token()) is not None:
         facts = union.kept_facts(directory, token)
     outline = page_outline(directory, graph, facts, change)
     return write_view_html(graph, Workspace(directory).page_path, facts=facts,

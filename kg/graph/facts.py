@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -206,6 +207,14 @@ def _pairs(lines: set[str], kept: dict[str, list[tuple[str, str]]]
 def _wanted(predicate: str, obj: str) -> bool:
     """Whether a line of a kept predicate is kept: type lines only of drawn kinds."""
     return predicate != _TYPE or obj in _KIND_CLASSES
+
+
+def grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Subject -> its objects, in the pairs' order (how readers join the facts' lines)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for subject, obj in pairs:
+        found[subject].append(obj)
+    return found
 
 
 def value(term: str) -> str:

@@ -18,7 +18,7 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
-from kg.graph.facts import Lookup, StoreLookup, UnionFacts, value
+from kg.graph.facts import Lookup, StoreLookup, UnionFacts, grouped, value
 from kg.graph.store import restricted
 
 Listing = tuple[str, str]  # (day graph, or digest entry, paper)
@@ -212,12 +212,12 @@ def _read(facts: UnionFacts | Lookup, persons: set[str] | None = None,
     snap = Snapshot()
     snap.names = {person: sorted(found)
                   for person, found in _gather(_of(facts, v.NAME, people)).items()}
-    attributed = _many(_of(facts, v.QUALIFIED_ATTRIBUTION, entries))
+    attributed = grouped(_of(facts, v.QUALIFIED_ATTRIBUTION, entries))
     authorships = None if entries is None else {a for found in attributed.values()
                                                 for a in found}
-    snap.listings = _listings(_many(_of(facts, v.ABOUT, entries)), attributed,
-                              _many(_of(facts, v.AGENT, authorships)),
-                              _many(_of(facts, v.AUTHOR_POSITION, authorships)))
+    snap.listings = _listings(grouped(_of(facts, v.ABOUT, entries)), attributed,
+                              grouped(_of(facts, v.AGENT, authorships)),
+                              grouped(_of(facts, v.AUTHOR_POSITION, authorships)))
     snap.tasks = _gather(_of(facts, v.SUBJECT, typed))
     snap.paper_ids = {paper: min(found)
                       for paper, found in _gather(_of(facts, v.IDENTIFIER, typed)).items()}
@@ -332,10 +332,10 @@ def _owners(facts: UnionFacts | Lookup, papers: set[str] | None = None
     edges = [pair for edge in _OWNER_EDGES for pair in _of(facts, edge, papers)]
     mentions = _of(facts, v.MENTIONS_ACCOUNT, papers)
     items = {item for _, item in edges}
-    owner_of = _many(facts.by_subject(v.HAS_OWNER, items))
+    owner_of = grouped(facts.by_subject(v.HAS_OWNER, items))
     pairs = [(paper, acct) for paper, item in edges for acct in owner_of.get(item, ())]
     accounts = {acct for _, acct in pairs} | {acct for _, acct in mentions}
-    account_of = _many(facts.by_subject(v.ACCOUNT_NAME, accounts))
+    account_of = grouped(facts.by_subject(v.ACCOUNT_NAME, accounts))
     owners: dict[str, set[str]] = defaultdict(set)
     names: dict[str, set[str]] = defaultdict(set)
     for paper, acct in chain(pairs, mentions):
@@ -343,14 +343,6 @@ def _owners(facts: UnionFacts | Lookup, papers: set[str] | None = None
             owners[value(paper)].add(value(acct))
             names[value(acct)].add(value(name))
     return dict(owners), dict(names)
-
-
-def _many(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """Subject → its objects."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for subject, obj in pairs:
-        found[subject].append(obj)
-    return found
 
 
 def index(snap: Snapshot) -> None:

@@ -14,14 +14,14 @@ graph holds, including days whose digest had no rows (no paper links to those).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.graph import vocab as v
-from kg.graph.facts import UnionFacts
+from kg.graph.facts import UnionFacts, grouped
 from kg.graph.facts import value as term_value
 from kg.graph.kinds import (
     BY_CLASS,
@@ -142,16 +142,16 @@ def fact_authors(facts: UnionFacts, papers: list[str]) -> Iterator[tuple[str, st
     """
     if not papers:
         return
-    entries = _subject_objects(((paper, entry) for entry, paper in facts.of(v.ABOUT)),
-                               {f"<{paper}>" for paper in papers})
+    entries = grouped((paper, entry) for entry, paper in
+                       facts.by_object(v.ABOUT, {f"<{paper}>" for paper in papers}))
     listed = {entry for found in entries.values() for entry in found}
-    days = _subject_objects(facts.of(v.IS_PART_OF), listed)
-    dates = _subject_objects(facts.of(v.DATE_PUBLISHED), {d for ds in days.values() for d in ds})
-    attributed = _subject_objects(facts.of(v.QUALIFIED_ATTRIBUTION), listed)
+    days = grouped(facts.by_subject(v.IS_PART_OF, listed))
+    dates = grouped(facts.by_subject(v.DATE_PUBLISHED, {d for ds in days.values() for d in ds}))
+    attributed = grouped(facts.by_subject(v.QUALIFIED_ATTRIBUTION, listed))
     slots = {a for found in attributed.values() for a in found}
-    agents = _subject_objects(facts.of(v.AGENT), slots)
-    positions = _subject_objects(facts.of(v.AUTHOR_POSITION), slots)
-    names = _subject_objects(facts.of(v.NAME), {p for found in agents.values() for p in found})
+    agents = grouped(facts.by_subject(v.AGENT, slots))
+    positions = grouped(facts.by_subject(v.AUTHOR_POSITION, slots))
+    names = grouped(facts.by_subject(v.NAME, {p for found in agents.values() for p in found}))
     for paper, found in entries.items():
         paper_iri = term_value(paper)
         for entry in found:
@@ -163,16 +163,6 @@ def fact_authors(facts: UnionFacts, papers: list[str]) -> Iterator[tuple[str, st
                             for date in on:
                                 yield (paper_iri, date, int(term_value(position)),
                                        term_value(name))
-
-
-def _subject_objects(pairs: Iterable[tuple[str, str]], subjects: Container[str]
-                     ) -> dict[str, list[str]]:
-    """subject -> its objects, for the pairs whose subject is in ``subjects``."""
-    found: dict[str, list[str]] = defaultdict(list)
-    for subject, obj in pairs:
-        if subject in subjects:
-            found[subject].append(obj)
-    return found
 
 
 def _attributes(store: ox.Store, kinds: dict[str, str], nodes: list[str],
