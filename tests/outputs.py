@@ -1,5 +1,5 @@
 """Helpers the daily-use tests share: corpus days copied to edit, builds into a folder,
-and what an output folder keeps (its people graph, its union facts)."""
+and what an output folder's store holds (its people graph, its union facts)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import kg
-from kg.engine import union
 from kg.engine.workspace import Workspace
 from kg.graph.facts import UnionFacts
+from kg.graph.lines import triple_line
+from kg.graph.void import LineCounter
 from kg.people.links import people_graph
 
 
@@ -44,16 +45,19 @@ def build(files: list[Path], out: Path) -> list[str]:
 
 
 def facts_of(out: Path) -> UnionFacts:
-    """The facts the last run kept in ``out`` for the store's union generation."""
+    """The union facts of ``out``'s store: what a build collects on its pass over the
+    sorted union lines (kg.graph.facts)."""
     graph = Workspace(out).open(read_only=True)
     try:
-        token = graph.union_token()
+        lines = sorted(triple_line(str(t.subject), str(t.predicate), str(t.object))
+                       for t in graph.data_triples())
+        facts = UnionFacts()
+        counter = LineCounter(graph.minter, facts)
+        for line in lines:
+            counter.add(line)
     finally:
         graph.close()
-    assert token is not None
-    facts = UnionFacts.load(union.facts_path(out, token).read_bytes())
-    assert facts is not None
-    return facts
+    return facts.finish()
 
 
 def second_listing(day: Path, folder: Path) -> Path:

@@ -26,7 +26,7 @@ def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path)
     result = kg.build([examples_dir], tmp_path, formats=("turtle", "nt"))
     names = sorted(p.name for p in tmp_path.iterdir())
     kept = [n for n in names if n.startswith(".union-")]  # for kg add (kg.engine.union)
-    assert [n.rsplit(".", 1)[1] for n in kept] == ["facts", "nt", "people"]
+    assert [n.rsplit(".", 1)[1] for n in kept] == ["nt", "people"]
     assert len({n.rsplit(".", 1)[0] for n in kept}) == 1, "one generation's files"
     token = kept[0].removeprefix(".union-").split(".")[0]
     assert [n for n in names if n not in kept] == [

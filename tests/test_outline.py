@@ -6,6 +6,7 @@ after any change must be what counting the whole graph again gives.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from kg.engine.workspace import Workspace
 from kg.graph import vocab as v
 from kg.graph.kinds import EDGE_KINDS, KINDS
 from kg.graph.lines import triple_line
+from kg.view import projection
 from kg.view.outline import Outline, outline_of
 from tests.outputs import build, copied_days, facts_of, second_listing
 
@@ -84,7 +86,7 @@ def kept_outline(out: Path) -> tuple[Outline, Outline]:
     try:
         token = graph.union_token()
         assert token is not None
-        kept = page_job._kept_outline(out, token)
+        kept = page_job.kept_outline(out, token)
         assert kept is not None, "no outline kept for the store's generation"
         return kept, outline_of(graph.store)
     finally:
@@ -123,3 +125,96 @@ def test_adds_move_the_kept_outline_by_their_change(
         rebuilt = tmp_path / f"rebuilt-{step}"
         build([*days[:-1], held, *([other] if step else [])], rebuilt)
         assert (out / "graph.html").read_bytes() == (rebuilt / "graph.html").read_bytes()
+
+
+def kept_cards(out: Path) -> tuple[dict[str, dict[str, object]], dict[str, dict[str, object]]]:
+    """The cards the outline kept in ``out``, and the same papers' cards read now."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+        assert token is not None
+        kept = page_job.kept_outline(out, token)
+        assert kept is not None
+        papers = sorted(kept.drawn)
+        return kept.drawn, projection.node_attributes(graph, dict.fromkeys(papers, "paper"),
+                                                      papers)
+    finally:
+        graph.close()
+
+
+def listing_of(days: list[Path], paper: str) -> tuple[Path, int]:
+    """The first digest file that lists the paper (an arXiv IRI), and where the row's
+    author cell starts (after the title's link, which may wrap over lines)."""
+    arxiv = paper.rsplit("/", 1)[-1]
+    for day in days:
+        text = day.read_text(encoding="utf-8")
+        at = text.find(f"{arxiv}) | ")
+        if at >= 0:
+            return day, at + len(arxiv) + 4
+    raise AssertionError(f"no row lists {arxiv}")
+
+
+def edit_authors(day: Path, start: int, edit: Callable[[list[str]], list[str]]) -> None:
+    text = day.read_text(encoding="utf-8")
+    end = text.index(" | ", start)
+    day.write_text(text[:start] + ", ".join(edit(text[start:end].split(", "))) + text[end:],
+                   encoding="utf-8")
+
+
+def edit_title(day: Path, start: int) -> None:
+    text = day.read_text(encoding="utf-8")
+    title = text.rindex("| [", 0, start) + 3
+    day.write_text(text[:title] + "Edited: " + text[title:], encoding="utf-8")
+
+
+def test_kept_cards_follow_what_changes_them(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page keeps the cards of the papers its overview drew (title, authors of the
+    latest listing, tasks, days) and the next page reads only those a change can
+    alter. Each step edits what a drawn paper's card shows: a new day (a drawn
+    paper's author written in capitals, so that person gains a name), a drawn
+    paper's title edited, a drawn paper's second author renamed, and a day emptied.
+    After each, every kept card equals one read from the store, some were reused
+    and graph.html equals a rebuild's."""
+    monkeypatch.setattr(page_job, "PARALLEL_FROM", 10**12)  # drawn here, where spies reach
+    out = tmp_path / "out"
+    held = days[-1].rename(tmp_path / days[-1].name)
+    build(days[:-1], out)
+    drawn, fresh = kept_cards(out)
+    assert drawn == fresh and len(drawn) > 100
+    papers = sorted(drawn, key=lambda paper: (-len(drawn[paper]["days"]), paper))
+    someone = str(drawn[papers[0]]["authors"][0])
+    text = held.read_text(encoding="utf-8")
+    edit_authors(held, text.index(") | ", text.index("\n| [")) + 4,
+                 lambda names: [someone.upper(), *names[1:]])
+    read: list[int] = []
+    real = projection.node_attributes
+
+    def counting(graph: object, kinds: dict[str, str], nodes: list[str],
+                 **kwargs: object) -> dict[str, dict[str, object]]:
+        if nodes and all(kinds[node] == "paper" for node in nodes):
+            read.append(len(nodes))
+        return real(graph, kinds, nodes, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(projection, "node_attributes", counting)
+    title_day, title_at = listing_of(days[:-1], papers[1])
+    author_day, author_at = listing_of(days[:-1], papers[2])
+    steps: list[tuple[str, Callable[[], Path]]] = [
+        ("new day", lambda: held),
+        ("title", lambda: (edit_title(title_day, title_at), title_day)[1]),
+        ("author", lambda: (edit_authors(author_day, author_at, lambda names: [
+            *names[:1], "Ada Lovelace", *names[2:]]), author_day)[1]),
+        ("emptied", lambda: (days[5].write_text("", encoding="utf-8"), days[5])[1]),
+    ]
+    for step, (name, change) in enumerate(steps):
+        read.clear()
+        add_to_output([change()], out)
+        reads = sum(read)
+        drawn, fresh = kept_cards(out)
+        assert drawn == fresh, name
+        assert 0 < reads < len(drawn), (name, reads, len(drawn))
+        rebuilt = tmp_path / f"rebuilt-{step}"
+        monkeypatch.setattr(projection, "node_attributes", real)
+        build([*days[:-1], held], rebuilt)
+        monkeypatch.setattr(projection, "node_attributes", counting)
+        assert (out / "graph.html").read_bytes() == (rebuilt / "graph.html").read_bytes(), name

@@ -96,8 +96,8 @@ def test_an_add_that_fails_ends_its_page_process(
     launched: list[page_job.PageJob] = []
     real = page_job.launch
 
-    def launch(directory: Path) -> page_job.PageJob:
-        launched.append(real(directory))
+    def launch(directory: Path, previous: str | None = None) -> page_job.PageJob:
+        launched.append(real(directory, previous))
         return launched[-1]
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -183,8 +183,8 @@ def test_a_build_too_big_for_facts_draws_its_page_alone(
     launched: list[page_job.PageJob] = []
     real = page_job.launch
 
-    def launch(directory: Path) -> page_job.PageJob:
-        launched.append(real(directory))
+    def launch(directory: Path, previous: str | None = None) -> page_job.PageJob:
+        launched.append(real(directory, previous))
         return launched[-1]
 
     def refuse(job: page_job.PageJob, graph: GraphStore,

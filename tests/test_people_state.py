@@ -6,6 +6,7 @@ of names, author lists, tasks, owners and identifiers, and across real adds.
 from __future__ import annotations
 
 import copy
+import os
 import random
 import shutil
 import subprocess
@@ -103,7 +104,7 @@ def assert_same(found: people_state.PeopleState, expected: people_state.PeopleSt
     assert found.blocking.candidates() == expected.blocking.candidates()
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(int(os.environ.get("KG_PEOPLE_SEEDS", "200"))))
 def test_advancing_ends_where_weighing_everything_does(seed: int) -> None:
     rng = random.Random(seed)
     snap = random_snapshot(rng)
@@ -227,6 +228,43 @@ def test_adds_keep_the_people_a_rebuild_finds(days: list[Path], tmp_path: Path,
                for link in found), "the mentioned account was not linked to its person"
     for name in SNAPSHOT_FIELDS:
         assert getattr(ours.snapshot, name) == getattr(rebuilt.snapshot, name), name
+
+
+@pytest.mark.parametrize("limit", [None, 5_000], ids=["by-entry", "by-graph"])
+def test_a_patched_snapshot_compares_only_its_scope(days: list[Path], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   limit: int | None) -> None:
+    """The people whose facts changed, found from the keys an add's patch touched
+    (its Scope), are the ones a comparison of every key finds: for new days and
+    corrected ones (a renamed author, a new account, a dropped link and row), with
+    the snapshot's listings keyed by entry (a build within the facts' limit) and by
+    day graph (past it), each patched from the store's indexes."""
+    if limit is not None:
+        monkeypatch.setattr("kg.graph.facts.LIMIT", limit)
+    out = tmp_path / "out"
+    kg.build(days[:-3], out, html=False)
+    real = people_state.changed_people
+    compared: list[int] = []
+
+    def both(old: Snapshot, new: Snapshot) -> set[str]:
+        assert new.scope is not None and new.scope.base() is old, "the add did not patch"
+        scoped = real(old, new)
+        assert scoped == real(old, _unscoped(new))
+        compared.append(len(scoped))
+        return scoped
+
+    monkeypatch.setattr(people_state, "changed_people", both)
+    for day in days[-3:]:
+        add_to_output([day], out)
+    for day in (days[4], days[11]):
+        corrected(day)
+        add_to_output([day], out)
+    assert len(compared) == 5 and all(compared), compared
+
+
+def _unscoped(snap: Snapshot) -> Snapshot:
+    return Snapshot(snap.names, snap.listings, snap.tasks, snap.owners, snap.account_names,
+                    snap.paper_ids, snap.listings_of, snap.papers_of)
 
 
 PEOPLE_DATA = Path(__file__).resolve().parent / "data" / "people"

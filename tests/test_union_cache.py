@@ -1,16 +1,16 @@
-"""What ``kg build`` keeps in the output folder for ``kg add`` (kg.engine.union).
+"""What ``kg build`` keeps for ``kg add`` (kg.engine.union).
 
-An add moves the kept VoID counts and union facts by what its load changed, with
-no pass over the union; without them it merges the kept sorted lines with the
-change, and without those it sorts the store's union. graph.ttl, the stored VoID
-description and the facts must equal a rebuild's whichever way the add went,
-whether the kept files are current, missing, damaged, stale (another generation
-of the store) or left by an add killed at any step.
+An add moves the VoID counts the store holds by what its load changed, with no
+pass over the union; without them (a store that lost its description) it merges
+the kept sorted lines with the change, and without those it sorts the store's
+union. graph.ttl, the stored VoID description and the page's outline must equal a
+rebuild's whichever way the add went, whether the kept files are current, missing,
+damaged, stale (another generation of the store) or left by an add killed at any
+step.
 """
 
 from __future__ import annotations
 
-import marshal
 import shutil
 import subprocess
 import sys
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.engine import union
+from kg.engine import page_job, union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
-from kg.graph.facts import UnionFacts
+from kg.view.outline import Outline
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
 
 
 def rebuilt(files: list[Path], out: Path) -> bytes:
-    kg.build(files, out, html=False)
+    kg.build(files, out)  # with its page, which keeps the outline
     return (out / "graph.ttl").read_bytes()
 
 
@@ -48,13 +48,27 @@ def kept(out: Path) -> list[Path]:
     return sorted(out.glob(".union-*.nt"))
 
 
-def kept_facts(out: Path) -> dict[str, list[tuple[str, str]]]:
-    """The pairs of the one facts file in ``out``."""
-    files = sorted(out.glob(".union-*.facts"))
-    assert len(files) == 1, files
-    facts = UnionFacts.load(files[0].read_bytes())
-    assert facts is not None
-    return facts.pairs
+def kept_outline(out: Path) -> Outline:
+    """The page's outline kept in ``out`` for its store's generation."""
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+    finally:
+        graph.close()
+    assert token is not None
+    outline = page_job.kept_outline(out, token)
+    assert outline is not None, "no outline kept for the store's generation"
+    return outline
+
+
+def drop_void(out: Path) -> None:
+    """Take the VoID description out of the store, as an add killed between its two
+    transactions leaves it: the next add has no counts to follow."""
+    graph = Workspace(out).open()
+    try:
+        graph.drop_void()
+    finally:
+        graph.close()
 
 
 def stored_void(out: Path) -> list[str]:
@@ -84,14 +98,15 @@ def no_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def assert_as_rebuilt(out: Path, full: Path) -> None:
-    """graph.ttl, the store's VoID description and the kept facts equal a rebuild's."""
+    """graph.ttl, the store's VoID description and the kept outline (with its cards)
+    equal a rebuild's."""
     assert (out / "graph.ttl").read_bytes() == (full / "graph.ttl").read_bytes()
     assert stored_void(out) == stored_void(full)
-    assert kept_facts(out) == kept_facts(full)
+    ours, theirs = kept_outline(out), kept_outline(full)
+    assert ours == theirs and ours.drawn == theirs.drawn
 
 
-def test_a_build_keeps_the_union_lines_and_facts_of_its_store(
-        days: list[Path], tmp_path: Path) -> None:
+def test_a_build_keeps_the_union_lines_of_its_store(days: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     kg.build(days, out, html=False)
     graph = Workspace(out).open(read_only=True)
@@ -100,8 +115,6 @@ def test_a_build_keeps_the_union_lines_and_facts_of_its_store(
     lines = kept(out)[0].read_text().splitlines(keepends=True)
     assert lines == sorted(set(lines))
     assert len(lines) == sum(1 for _ in graph.data_triples())
-    facts = UnionFacts.load(union.facts_path(out, token).read_bytes())
-    assert facts is not None and sum(map(len, facts.pairs.values())) > 1000
     del graph
 
 
@@ -142,13 +155,12 @@ def test_a_replacing_add_retracts_only_unsupported_lines(
     assert_as_rebuilt(out, tmp_path / "again")
 
 
-def test_without_facts_the_kept_lines_are_merged_not_sorted(
+def test_without_counts_the_kept_lines_are_merged_not_sorted(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out, html=False)
-    for path in out.glob(".union-*.facts"):
-        path.unlink()
+    drop_void(out)
     no_full_sort(monkeypatch)
     add_to_output([days[-1]], out)
     assert_as_rebuilt(out, tmp_path / "full")
@@ -156,15 +168,16 @@ def test_without_facts_the_kept_lines_are_merged_not_sorted(
 
 
 @pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "another layout"])
-def test_damaged_facts_are_not_used(damage: str, days: list[Path], tmp_path: Path) -> None:
+def test_a_damaged_outline_is_not_used(damage: str, days: list[Path], tmp_path: Path) -> None:
+    """The page's outline damaged: the add counts the whole graph again, and keeps it."""
     rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
-    kg.build(days[:-1], out, html=False)
-    [path] = out.glob(".union-*.facts")
+    kg.build(days[:-1], out)
+    [path] = out.glob(".outline-*")
     data = path.read_bytes()
     path.write_bytes({"truncated": data[: len(data) // 2], "garbage": b"\x00not marshal" * 9,
                       "empty": b"",
-                      "another layout": marshal.dumps(("paperkg union facts 0", (3, 11), {}))
+                      "another layout": data.replace(b"paperkg outline", b"paperkg outside")
                       }[damage])
     add_to_output([days[-1]], out)
     assert_as_rebuilt(out, tmp_path / "full")
@@ -175,8 +188,9 @@ def test_missing_files_fall_back_to_sorting_and_are_kept_again(
     rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out, html=False)
-    for path in out.glob(".union-*"):
+    for path in [*out.glob(".union-*"), *out.glob(".outline-*")]:
         path.unlink()
+    drop_void(out)
     add_to_output([days[-1]], out)
     assert_as_rebuilt(out, tmp_path / "full")
     assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
@@ -184,28 +198,30 @@ def test_missing_files_fall_back_to_sorting_and_are_kept_again(
 
 def test_a_stale_file_of_another_generation_is_not_used(
         days: list[Path], tmp_path: Path) -> None:
+    """The store replaced behind the folder's back by one of less data: the folder's
+    union lines, people state and outline are of another generation. The add follows
+    the new store's own counts and deletes the stale files."""
     reference = rebuilt([*days[:3], days[-1]], tmp_path / "full")
     out = tmp_path / "out"
-    kg.build(days[:-1], out, html=False)
-    stale = kept(out)[0].read_bytes()
-    # the store is replaced behind the folder's back by one of less data
+    kg.build(days[:-1], out)
+    stale = {path.name for path in [*out.glob(".union-*"), *out.glob(".outline-*")]}
+    assert len(stale) == 3
     other = tmp_path / "other"
     kg.build(days[:3], other, html=False)
     shutil.rmtree(out / "store")
     shutil.copytree(other / "store", out / "store")
     add_to_output([days[-1]], out)
     assert (out / "graph.ttl").read_bytes() == reference
-    assert kept(out)[0].read_bytes() != stale
-    rebuilt([*days[:3], days[-1]], tmp_path / "full")
+    assert not stale & {path.name for path in out.glob(".*")}
     assert_as_rebuilt(out, tmp_path / "full")
 
 
 # Each snippet SIGKILLs the add at one step; the kill is real, the step deterministic.
-# The steps marked "full pass" are those of an add without kept facts.
+# The steps marked "full pass" are those of an add without counts to follow.
 KILLS = {
     "after the store transaction": "union.follow",
     "before the VoID is stored": "GraphStore.store_void",
-    "before the facts are kept": "union._save_facts",
+    "before the people state is kept": "union.keep_people",
     "before graph.ttl is written": "add_mod._write_exports",
     "after graph.ttl is spliced, before its record": "splice.record",
     "full pass: while writing the union lines": "union.LineCounter.add",
@@ -238,8 +254,7 @@ def test_an_add_killed_at_any_step_is_repaired_by_the_next(
     out = tmp_path / "out"
     kg.build(days[:-2], out, html=False)
     if moment.startswith("full pass"):
-        for path in out.glob(".union-*.facts"):
-            path.unlink()
+        drop_void(out)
     after = 100 if "LineCounter" in KILLS[moment] else 0
     script = textwrap.dedent(SCRIPT.format(target=KILLS[moment], after=after))
     process = subprocess.run([sys.executable, "-c", script, str(days[-2]), str(out)],

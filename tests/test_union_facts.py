@@ -1,7 +1,8 @@
-"""The union facts a build collects on its pass over the union lines and an add
-moves by its change (kg.graph.facts), which the people links and the default page
-read instead of the store: what they give must be what reading the store gives,
-after a build and after adds that add, replace and drop days.
+"""The union facts a build collects on its pass over the union lines (kg.graph.facts),
+which its people links and page read instead of the store, and the store lookups an
+add makes instead to follow its change (kg.graph.facts.StoreLookup): what they give
+must be what reading the store gives, after a build and after adds that add, replace
+and drop days.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg.engine import union
+from kg.engine import page_job, union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
 from kg.graph import facts as facts_module
@@ -50,14 +51,15 @@ def streamed_facts(out: Path) -> UnionFacts:
     return facts.finish()
 
 
-def assert_same_as_the_store(out: Path, tmp_path: Path, *, kept: bool = True) -> None:
-    """The people graph and graph.html the run wrote from its facts (``kept``: and
-    the facts it kept) equal those written (read) from the store."""
+def assert_same_as_the_store(out: Path, tmp_path: Path, *, whole: bool = True) -> None:
+    """The people graph and graph.html the run wrote equal those written from the
+    store (read whole); ``whole``: the facts of the store's union give the people
+    snapshot the store gives."""
     from_facts = people_quads(out)
     page = (out / "graph.html").read_bytes()
     graph = Workspace(out).open()
     try:
-        if kept:
+        if whole:
             snap, stored = snapshot_of(facts_of(out)), read_snapshot(graph.store)
             for name in ("names", "tasks", "owners", "account_names", "paper_ids"):
                 assert getattr(snap, name) == getattr(stored, name), name
@@ -108,7 +110,7 @@ def test_author_rows_from_the_facts_are_the_store_s(days: list[Path], tmp_path: 
     assert list(projection.fact_authors(facts_of(out), [])) == []
 
 
-def test_adds_read_them_from_the_facts_they_followed(days: list[Path], tmp_path: Path) -> None:
+def test_adds_link_and_draw_what_the_store_gives(days: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     held = days[-1].rename(tmp_path / days[-1].name)
     build(days[:-1], out)
@@ -121,8 +123,8 @@ def test_adds_read_them_from_the_facts_they_followed(days: list[Path], tmp_path:
     assert_same_as_the_store(out, tmp_path)
 
 
-def test_an_unchanged_add_keeps_the_facts(days: list[Path], tmp_path: Path) -> None:
-    """Nothing loaded: the kept facts still hold the union and are read."""
+def test_an_unchanged_add_keeps_what_the_store_gives(days: list[Path], tmp_path: Path) -> None:
+    """Nothing loaded: the kept people state and outline still hold the union."""
     out = tmp_path / "out"
     build(days[:5], out)
     add_to_output(days[:5], out)
@@ -131,8 +133,7 @@ def test_an_unchanged_add_keeps_the_facts(days: list[Path], tmp_path: Path) -> N
 
 def test_a_graph_too_big_for_the_facts_reads_the_store(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the limit the facts are dropped (bounded memory) and nothing reads them;
-    the folder keeps only the mark that they overflowed."""
+    """Past the limit the facts are dropped (bounded memory) and nothing reads them."""
     monkeypatch.setattr(facts_module, "LIMIT", 5_000)
 
     def refuse(*args: object) -> None:
@@ -143,30 +144,35 @@ def test_a_graph_too_big_for_the_facts_reads_the_store(
     out = tmp_path / "out"
     assert any("overview" in note for note in build(days, out))
     monkeypatch.undo()
-    assert_overflowed(out)
-    assert_same_as_the_store(out, tmp_path, kept=False)
+    assert_same_as_the_store(out, tmp_path, whole=False)
 
 
-def test_facts_that_outgrow_the_limit_in_an_add_are_dropped(
+def test_an_add_and_its_page_follow_the_change_without_facts(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A build within the limit, an add past it: no facts are kept, the store is read
-    (the people state, taken from the facts, is not patched from the store)."""
+    """An add collects no facts and reads none: its people links look up what the
+    change touched in the store, its page moves the kept outline. Drawn here and by
+    the page's process (as on a graph of a year), graph.html and the people graph
+    equal a rebuild's."""
     out = tmp_path / "out"
     held = days[-1].rename(tmp_path / days[-1].name)
     build(days[:-1], out)
-    size = sum(map(len, facts_of(out).pairs.values()))
-    monkeypatch.setattr(facts_module, "LIMIT", size + 1)
-    add_to_output([held], out)
-    monkeypatch.undo()
-    assert_overflowed(out)
-    assert_same_as_the_store(out, tmp_path, kept=False)
+    text = days[3].read_text(encoding="utf-8").splitlines(keepends=True)
 
+    def refuse(*args: object) -> None:
+        raise AssertionError("the add collected facts")
 
-def assert_overflowed(out: Path) -> None:
-    """The folder keeps the mark that the facts overflowed, and no facts."""
-    kept = facts_of(out)
-    assert kept.overflowed and not kept.complete
-    assert not any(kept.pairs.values())
+    for step, parallel in enumerate((10**12, 0)):
+        if step:
+            days[3].write_text("".join(text[:-1]), encoding="utf-8")  # a row dropped
+        with monkeypatch.context() as during:
+            during.setattr(page_job, "PARALLEL_FROM", parallel)
+            during.setattr(UnionFacts, "__init__", refuse)
+            add_to_output([held] if step == 0 else [days[3]], out)
+        rebuilt = tmp_path / f"rebuilt-{step}"
+        build([*days[:-1], held], rebuilt)
+        assert (out / "graph.html").read_bytes() == (rebuilt / "graph.html").read_bytes()
+        assert people_quads(out) == people_quads(rebuilt)
+    assert not list(out.glob(".union-*.facts"))
 
 
 def test_adds_past_the_limit_follow_their_change_without_facts(
@@ -181,7 +187,6 @@ def test_adds_past_the_limit_follow_their_change_without_facts(
     out = tmp_path / "out"
     held = days[-1].rename(tmp_path / days[-1].name)
     build(days[:-1], out)
-    assert_overflowed(out)
     other = second_listing(days[2], tmp_path / "other")
     text = days[3].read_text(encoding="utf-8").splitlines(keepends=True)
     corrected = "".join(text[:-1])  # one row dropped
@@ -197,7 +202,6 @@ def test_adds_past_the_limit_follow_their_change_without_facts(
             during.setattr("kg.people.hook.read_snapshot", refuse)
             during.setattr("kg.people.links.read_snapshot", refuse)
             add_to_output(files, out)
-        assert_overflowed(out)
         inputs = [*days[:-1], held] + ([other] if step >= 1 else [])
         rebuilt = tmp_path / f"rebuilt-{step}"
         build(inputs, rebuilt)

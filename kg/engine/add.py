@@ -187,9 +187,11 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
     graph.html of a big graph is drawn by a process of its own
     (:mod:`kg.engine.page_job`), started with the add and given the new union while
     this one refreshes the people links.
-    The VoID counts and the union facts the last run kept in the folder follow what
-    the add changed (:mod:`kg.engine.union`), so no pass over the whole union is
-    needed; without them they come from a full pass. graph.ttl is the previous
+    The VoID counts the store holds follow what the add changed
+    (:mod:`kg.engine.union`), so no pass over the whole union is needed; without them
+    they come from a full pass. The people links patch the last run's state from the
+    store's indexes (:mod:`kg.people.hook`), the page moves its outline by the change
+    (:mod:`kg.engine.page_job`). graph.ttl is the previous
     one with the changed subjects' blocks replaced (:mod:`kg.engine.splice`) when
     that file is the one recorded, else it is written whole.
     """
@@ -206,20 +208,17 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
     page = None
     try:
         generation = graph.union_token()
-        if export and page_job.worth_it(union.facts_path(workspace.directory,
-                                                         generation or "")):
-            page = page_job.launch(workspace.directory)
+        if export and page_job.worth_it(workspace.directory, generation):
+            page = page_job.launch(workspace.directory, generation)
         previous = union.current(graph, workspace.directory)
-        kept = union.carried(graph, workspace.directory)
+        kept = union.carried(graph)
         people_kept = union.carried_people(workspace.directory, generation)
         change = union.new_change()
         result, curation = _ingest(inputs, graph, progress=progress, people=people,
                                    union_change=change)
         union_after = union.follow(graph, workspace.directory, previous, kept, change)
         facts, lines = union_after.facts, union_after.lines
-        drawn = page_job.LoadChange(generation, change.before.lines - change.after.lines,
-                                    change.after.lines - change.before.lines) \
-            if generation is not None else None
+        drawn = page_job.LoadChange.of(generation, change) if generation is not None else None
         if page is not None:
             graph.close()  # flushed: the page's process reads the new union from disk
             page.draw(graph, drawn)
@@ -228,20 +227,21 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
                                       union_after.changed, change.graphs)
         union.keep_people(graph, workspace.directory, people_after)
         graph.close()
-        from kg.web.search import SEARCH_FILE, update_index
-
-        update_index(graph.store, workspace.directory / SEARCH_FILE, graph.union_token() or "",
-                     previous=generation, lines=change.touched)
-        workspace.mark_generation()
+        if page is None or drawn is None:  # else the page's process indexes the change
+            page_job.index_change(workspace.directory, graph, generation, change.touched)
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
             result.written = _write_exports(graph, workspace, formats, lines, generation,
                                             change)
             notes = page.finish() if page is not None else None
             if notes is None:  # a graph too small for a second process, or it failed
+                if page is not None:
+                    page_job.index_change(workspace.directory, graph, generation,
+                                          change.touched)
                 notes = page_job.draw_page(workspace.directory, graph, drawn, facts)
             result.notes = notes
             result.written.append(workspace.page_path)
+        workspace.mark_generation()  # the store and search index are written
     finally:
         if page is not None:
             page.cancel()  # after finish(), only makes sure nothing is left behind

@@ -46,6 +46,7 @@ from kg.people.hook import refresh_people, start_people
 from kg.read.parse import parse_inputs
 from kg.records import Digest
 from kg.support.atomic import atomic_writer
+from kg.view.outline import outline_of
 
 Inputs = Iterable[str | os.PathLike[str]]
 
@@ -110,6 +111,9 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
             page = None
         if graph is not None:
             if page is not None:
+                # The page's process reads no facts: it is given their outline.
+                page_job.keep_outline(out, graph.union_token() or "",
+                                      outline_of(graph.store, facts))
                 page.draw(graph)
             state = refresh_people(graph, curation, parsed, facts)
             if store:
@@ -189,7 +193,7 @@ def _map_and_load(digests: Iterable[Digest], tmp: Path, base: str, *,
     if loading is not None:
         loading.store_void(description)  # the store holds what graph.ttl holds
         if fresh is not None and out is not None:
-            keep_union(loading, union, out, facts)  # for the next kg add (kg.engine.union)
+            keep_union(loading, union, out)  # for the next kg add (kg.engine.union)
     if out is not None and "turtle" in formats:  # for the next kg add (kg.engine.splice)
         token = loading.union_token() if loading is not None and fresh is not None else None
         splice.record(out, token, base, description)

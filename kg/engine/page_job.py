@@ -9,16 +9,16 @@ little but the wait for whichever ends last.
 Only a graph big enough pays for the second process (:func:`worth_it`); a
 smaller one's page is drawn by the add itself, after the people links.
 
-The child starts with the add (:func:`launch`) and imports what drawing needs
-while the add reads and loads the digests; once the union is final the add takes
-a checkpoint of the store and hands it over (:meth:`PageJob.draw`). A checkpoint is
-Oxigraph's backup: hard links to the store's immutable files, so it is cheap and
-cannot lose a file to the parent's compactions, as a read-only open of the live
-store did. With the union facts the add kept for that generation
-(:mod:`kg.engine.union`), and the overview's outline, which the page keeps for
-itself and moves by the add's change (:func:`page_outline`), the child draws exactly
-what the parent would. If the child fails for any reason, :meth:`PageJob.finish`
-says so and the caller draws the page itself.
+The child starts with the add (:func:`launch`), imports what drawing needs and
+reads the overview's outline the page kept for the previous generation
+(:func:`page_outline`) while the add reads and loads the digests; once the union
+is final the add takes a checkpoint of the store and hands it over
+(:meth:`PageJob.draw`) with its change. A checkpoint is Oxigraph's backup: hard
+links to the store's immutable files, so it is cheap and cannot lose a file to the
+parent's compactions, as a read-only open of the live store did. The child updates
+the search index, moves the outline by the change and draws exactly what the
+parent would, while the parent links people and splices graph.ttl. If the child
+fails for any reason, :meth:`PageJob.finish` says so and the caller does its work.
 
 ``kg build`` does the same beside its people links and search index, deciding by
 its rows (:func:`worth_it_for_rows`) since no facts exist yet. A build whose facts
@@ -37,13 +37,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.engine import union
 from kg.engine.workspace import Workspace
 from kg.graph.facts import UnionFacts
-from kg.graph.store import GraphStore
+from kg.graph.store import GraphStore, UnionChange
 from kg.support.atomic import atomic_writer
 from kg.view.outline import Outline, outline_of
 
@@ -52,13 +52,12 @@ _PREFIX = ".page-"
 #: The add's change, beside the checkpoint it hands over.
 _CHANGE = "change"
 _OUTLINE = ".outline-"
-#: Size of the kept union facts (bytes) from which a second process pays for its
-#: start and imports: measured even at ~1,000 papers (the real corpus, ~1 MB of facts),
+#: Size of the kept outline (bytes) from which a second process pays for its start
+#: and imports: measured even at ~1,000 papers (the real corpus, a 0.58 MB outline),
 #: ahead above (0.3 s of 1.3 s at 10,000), behind below (0.08 s of 0.45 s on the
 #: bundled example).
-PARALLEL_FROM = 1_000_000
-#: The same size for ``kg build``, which decides before any facts exist: digest rows
-#: (a year of 2,600 rows keeps 2.6 MB of facts).
+PARALLEL_FROM = 600_000
+#: The same for ``kg build``, which decides before any outline exists: digest rows.
 PARALLEL_FROM_ROWS = 1_000
 
 
@@ -67,28 +66,35 @@ def worth_it_for_rows(rows: int) -> bool:
     return rows >= PARALLEL_FROM_ROWS
 
 
-def worth_it(facts_file: Path) -> bool:
-    """Whether to draw the page of the union whose kept facts are ``facts_file`` in a
-    second process, judged by the file's size before anything is read. Yes without
-    a file (an add without facts) and for the mark that the facts overflowed (a
-    graph too big for them), which is the one small file read."""
+def worth_it(directory: str | os.PathLike[str], token: str | None) -> bool:
+    """Whether an add to the union of generation ``token`` draws its page in a second
+    process, judged by the size of the outline kept for it before anything is read
+    (yes without one: drawing it reads the whole store)."""
     try:
-        if facts_file.stat().st_size >= PARALLEL_FROM:
-            return True
-        facts = UnionFacts.load(facts_file.read_bytes())
+        return outline_path(directory, token or "").stat().st_size >= PARALLEL_FROM
     except OSError:
         return True
-    return facts is not None and facts.overflowed
+
+
+def outline_path(directory: str | os.PathLike[str], token: str) -> Path:
+    """Where the page keeps the outline of generation ``token``."""
+    return Path(directory) / f"{_OUTLINE}{token}"
 
 
 @dataclass(frozen=True, slots=True)
 class LoadChange:
-    """What an add's load did to the union: the generation before it, and the union
-    lines it removed and added (:class:`kg.graph.store.UnionChange`)."""
+    """What an add's load did to the union: the generation before it, the union lines
+    it removed and added, and every line it touched (:class:`kg.graph.store.UnionChange`)."""
 
     previous: str
     removed: set[str]
     added: set[str]
+    touched: set[str]
+
+    @classmethod
+    def of(cls, previous: str, change: UnionChange) -> LoadChange:
+        before, after = change.before.lines, change.after.lines
+        return cls(previous, before - after, after - before, set(change.touched))
 
 
 @dataclass(slots=True)
@@ -109,7 +115,8 @@ class PageJob:
             self.checkpoint = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=self.directory))
             if change is not None:
                 (self.checkpoint / _CHANGE).write_bytes(marshal.dumps(
-                    (change.previous, sorted(change.removed), sorted(change.added))))
+                    (change.previous, sorted(change.removed), sorted(change.added),
+                     sorted(change.touched))))
             graph.store.backup(str(self.checkpoint / "store"))
             self.child.stdin.write(f"{self.checkpoint / 'store'}\n")
             self.child.stdin.flush()
@@ -146,8 +153,10 @@ class PageJob:
             shutil.rmtree(self.checkpoint, ignore_errors=True)
 
 
-def launch(directory: str | os.PathLike[str]) -> PageJob:
+def launch(directory: str | os.PathLike[str], previous: str | None = None) -> PageJob:
     """Start the child for ``directory``'s page; it waits for :meth:`PageJob.draw`.
+    ``previous``, an add's union generation before its load, is the one whose outline
+    the child reads while it waits.
 
     Checkpoints an earlier add left (it was killed) are removed first: only one add
     runs on a folder at a time, since it holds the store's lock.
@@ -156,7 +165,8 @@ def launch(directory: str | os.PathLike[str]) -> PageJob:
     for stale in job.directory.glob(f"{_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
     try:
-        job.child = subprocess.Popen([sys.executable, "-c", _CHILD, os.fspath(directory)],
+        job.child = subprocess.Popen([sys.executable, "-c", _CHILD, os.fspath(directory),
+                                      *([previous] if previous else [])],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
     except OSError:
@@ -164,88 +174,117 @@ def launch(directory: str | os.PathLike[str]) -> PageJob:
     return job
 
 
-def draw(directory: Path, checkpoint: Path) -> list[str]:
+def draw(directory: Path, checkpoint: Path, previous: Outline | None = None) -> list[str]:
     """Draw the default page of the output folder ``directory`` from a checkpoint
-    of its store (and the change an add left beside it)."""
+    of its store; given the change an add left beside it, first bring the folder's
+    search index up to date (:func:`kg.web.search.update_index`)."""
     graph = GraphStore(checkpoint, read_only=True)
     try:
         change = None
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-            previous, removed, added = marshal.loads(
+            before, removed, added, touched = marshal.loads(
                 (checkpoint.parent / _CHANGE).read_bytes())
-            change = LoadChange(previous, set(removed), set(added))
-        return draw_page(directory, graph, change)
+            change = LoadChange(before, set(removed), set(added), set(touched))
+        if change is not None:
+            index_change(directory, graph, change.previous, change.touched)
+        return draw_page(directory, graph, change, previous=previous)
     finally:
         graph.close()
 
 
+def index_change(directory: str | os.PathLike[str], graph: GraphStore, previous: str | None,
+                 touched: Iterable[str]) -> None:
+    """Bring the search index of ``directory`` up to date with ``graph``, which an add
+    changed from generation ``previous`` by loading the ``touched`` union lines
+    (:func:`kg.web.search.update_index`). The page's process does it beside the page."""
+    from kg.web.search import SEARCH_FILE, update_index
+
+    update_index(graph.store, Path(directory) / SEARCH_FILE, graph.union_token() or "",
+                 previous=previous, lines=touched)
+
+
 def draw_page(directory: Path, graph: GraphStore, change: LoadChange | None = None,
-              facts: UnionFacts | None = None) -> list[str]:
+              facts: UnionFacts | None = None, previous: Outline | None = None
+              ) -> list[str]:
     """Draw the default page of the output folder ``directory`` from ``graph`` (a
     checkpoint, or the store itself when no second process draws), with the union
-    facts kept for its generation unless given, and the outline of :func:`page_outline`."""
+    facts if the caller has them (a build's), and the outline of :func:`page_outline`
+    (``previous``: the one kept before the add's ``change``, if already read). The
+    outline is kept once the page is drawn: it holds the cards of the papers drawn
+    (:meth:`kg.view.outline.Outline.cards`).
+    """
     from kg.view.draw import write_view_html
 
-    if facts is None and (token := graph.union_token()) is not None:
-        facts = union.kept_facts(directory, token)
-    outline = page_outline(directory, graph, facts, change)
-    return write_view_html(graph, Workspace(directory).page_path, facts=facts,
-                           outline=outline)
+    token = graph.union_token()
+    outline = page_outline(directory, graph, facts, change, previous)
+    notes = write_view_html(graph, Workspace(directory).page_path, facts=facts,
+                            outline=outline)
+    if token is not None:
+        keep_outline(directory, token, outline)
+    return notes
 
 
 def page_outline(directory: Path, graph: GraphStore, facts: UnionFacts | None,
-                 change: LoadChange | None) -> Outline:
-    """The outline of ``graph``'s union (:mod:`kg.view.outline`), kept in ``directory``
-    as ``.outline-TOKEN`` for the next run: the one kept for its generation, else the
-    previous generation's moved by ``change``, else one read whole (from complete
-    ``facts``, or from the store). Other generations' outlines are then deleted.
+                 change: LoadChange | None, before: Outline | None = None) -> Outline:
+    """The outline of ``graph``'s union (:mod:`kg.view.outline`): the one kept in
+    ``directory`` as ``.outline-TOKEN`` for its generation, else the previous
+    generation's (``before``, if already read) moved by ``change``, else one read
+    whole (from complete ``facts``, or from the store). :func:`draw_page` keeps it
+    once drawn, with the cards of the papers the page drew.
 
     The page keeps its own file, apart from the union's (:mod:`kg.engine.union`): the
     add may replace those while this reads the previous outline, and the page's
     process is the one that needs it.
     """
     token = graph.union_token()
-    if token is None:  # a store no build or add wrote: nothing to keep it for
-        return outline_of(graph.store, facts)
-    outline = _kept_outline(directory, token)
+    outline = kept_outline(directory, token) if token is not None else None
     if outline is not None:
         return outline
     if change is not None:
-        outline = _kept_outline(directory, change.previous)
+        if before is None:
+            before = kept_outline(directory, change.previous)
+        outline = before
         if outline is not None:
             outline.follow(graph.store, change.removed, change.added)
-    if outline is None:
-        outline = outline_of(graph.store, facts)
-    folder = Path(directory)
-    with atomic_writer(folder / f"{_OUTLINE}{token}") as handle:
+    return outline if outline is not None else outline_of(graph.store, facts)
+
+
+def keep_outline(directory: Path, token: str, outline: Outline) -> None:
+    """Keep ``outline`` as generation ``token``'s, and delete other generations'."""
+    kept = outline_path(directory, token)
+    with atomic_writer(kept) as handle:
         handle.write(outline.dump())
+    folder = Path(directory)
     for path in [*folder.glob(f"{_OUTLINE}*"), *folder.glob(f".{_OUTLINE}*.tmp")]:
-        if path.name != f"{_OUTLINE}{token}":
+        if path != kept:
             path.unlink(missing_ok=True)
-    return outline
 
 
-def _kept_outline(directory: Path, token: str) -> Outline | None:
+def kept_outline(directory: Path, token: str) -> Outline | None:
+    """The outline the page kept for generation ``token``, if there and readable."""
     try:
-        return Outline.load((Path(directory) / f"{_OUTLINE}{token}").read_bytes())
+        return Outline.load(outline_path(directory, token).read_bytes())
     except OSError:
         return None
 
 
 def main(argv: list[str]) -> int:
-    """The child's entry: load the drawing modules, wait for the checkpoint's path on
-    stdin, then draw the page of the folder ``argv[0]`` and print its notes. An add
-    that ends without a checkpoint (it failed, or had nothing to draw) closes stdin:
-    the child then exits without drawing."""
+    """The child's entry: load the drawing modules and read the outline the folder
+    ``argv[0]`` kept for the generation ``argv[1]`` (if given), wait for the checkpoint's path on
+    stdin, then draw the page and print its notes. An add that ends without a
+    checkpoint (it failed, or had nothing to draw) closes stdin: the child then exits
+    without drawing."""
     # A process that draws one page and ends: the collector would only walk the facts.
     gc.disable()
-    # Loaded while the add is still loading the store.
+    # Loaded and read while the add is still loading the store.
     import kg.view.draw
     import kg.view.focus
     import kg.view.page  # noqa: F401
 
+    directory = Path(argv[0])
+    previous = kept_outline(directory, argv[1]) if len(argv) > 1 else None
     checkpoint = sys.stdin.readline().strip()
     if not checkpoint:
         return 3
-    print(json.dumps(draw(Path(argv[0]), Path(checkpoint))))
+    print(json.dumps(draw(directory, Path(checkpoint), previous)))
     return 0

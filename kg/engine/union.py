@@ -1,35 +1,32 @@
-"""What the union looked like at the last build or add, kept in the output folder so
-the next ``kg add`` follows its change instead of re-reading the whole union.
+"""What the union looked like at the last build or add, kept so the next ``kg add``
+follows its change instead of re-reading the whole union.
 
-Why: the VoID counts and the facts the people links and the page read
-(:mod:`kg.graph.facts`) are functions of the whole union. Taken from scratch they
+Why: the VoID counts are a function of the whole union. Taken from scratch they
 mean a pass over every union line, most of a daily add's cost on a large graph.
-So the folder keeps, for the union generation the store holds
+So, for the union generation the store holds
 (:meth:`kg.graph.store.GraphStore.union_token`, TOKEN below):
 
-* ``.union-TOKEN.facts``: the union facts (:meth:`UnionFacts.dump`), or for a graph
-  too big for them the mark that they overflowed. An add reads them and the stored
-  VoID description, and moves both by what its load changed
-  (:class:`kg.graph.store.UnionChange`: which touched lines and terms the union
-  held before and after), in time proportional to the change: :func:`follow`. The
-  counts follow the change with or without the facts, so an add on a graph of
-  100k papers makes no pass over its union either.
+* the VoID counts, in the store: an add reads them back and moves them by what its
+  load changed (:class:`kg.graph.store.UnionChange`: which touched lines and terms
+  the union held before and after), in time proportional to the change
+  (:func:`follow`), so an add on a graph of 100k papers makes no pass over its union.
 * ``.union-TOKEN.people``: what the identity links were computed from
   (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches.
-* ``.union-TOKEN.nt``: the build's sorted union lines. Without usable facts, an
-  add merges this file with its change in one sequential pass (the lines it
-  touched leave, those still in the union come back, in order), taking the counts
-  and facts on the way (:class:`kg.graph.void.LineCounter`, as in the build). Its
-  other use is writing graph.ttl whole when it cannot be spliced. An add that
-  followed the change instead writes no new lines file.
+* ``.union-TOKEN.nt``: the build's sorted union lines. Without counts to follow (a
+  store without its VoID description), an add merges this file with its change in
+  one sequential pass (the lines it touched leave, those still in the union come
+  back, in order), counting on the way (:class:`kg.graph.void.LineCounter`, as in
+  the build, which also collects the union facts, :mod:`kg.graph.facts`, for that
+  run). Its other use is writing graph.ttl whole when it cannot be spliced. An add
+  that followed the change instead writes no new lines file.
 
 (The page keeps its own ``.outline-TOKEN`` beside them: :func:`kg.engine.page_job.page_outline`.)
 
 Safe to lose or to go stale: every load writes a new token in its own transaction,
 so files whose name is not the store's token (an add killed after its store
 transaction, a store replaced behind the folder's back), missing or damaged files
-are ignored, and the counts and facts are taken from a full pass, from the lines
-file if it matches and from the store's union, sorted, if not.
+are ignored, and the counts are taken from a full pass, from the lines file if it
+matches and from the store's union, sorted, if not.
 """
 
 from __future__ import annotations
@@ -52,10 +49,7 @@ from kg.support.atomic import atomic_writer
 
 PREFIX = ".union-"
 SUFFIX = ".nt"
-FACTS_SUFFIX = ".facts"
 PEOPLE_SUFFIX = ".people"
-#: What an add carries over from the last run: the VoID counts and the union facts.
-Carried = tuple[Counts, UnionFacts]
 
 
 def union_path(directory: str | os.PathLike[str], token: str) -> Path:
@@ -70,11 +64,6 @@ def current(graph: GraphStore, directory: str | os.PathLike[str]) -> Path | None
         return None
     path = union_path(directory, token)
     return path if path.is_file() else None
-
-
-def facts_path(directory: str | os.PathLike[str], token: str) -> Path:
-    """Where the union facts of generation ``token`` are kept."""
-    return Path(directory) / f"{PREFIX}{token}{FACTS_SUFFIX}"
 
 
 def people_path(directory: str | os.PathLike[str], token: str) -> Path:
@@ -103,10 +92,8 @@ def carried_people(directory: str | os.PathLike[str], token: str | None) -> byte
         return None
 
 
-def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str],
-         facts: UnionFacts) -> Path:
-    """Keep a build's sorted union file (moved, not copied) and its facts for the
-    store ``graph``.
+def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str]) -> Path:
+    """Keep a build's sorted union file (moved, not copied) for the store ``graph``.
 
     The file is flushed to disk before it is renamed, like every atomic output.
     """
@@ -116,68 +103,49 @@ def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str],
         os.fsync(handle.fileno())
     target = union_path(directory, token)
     os.replace(lines, target)
-    _save_facts(directory, token, facts)
     _drop_others(directory, token)
     return target
 
 
-def carried(graph: GraphStore, directory: str | os.PathLike[str]) -> Carried | None:
-    """The VoID counts and the facts of the store's union as the last run left them
-    (the facts possibly only overflowed), if both are there and readable (read
-    before an add's load changes them)."""
-    token = graph.union_token()
-    if token is None or not graph.has_void():
+def carried(graph: GraphStore) -> Counts | None:
+    """The VoID counts of the store's union as the last run left them, if it has a
+    generation and a description that states them all (read before an add's load
+    changes them)."""
+    if graph.union_token() is None or not graph.has_void():
         return None
-    counts = Counts.of(graph.void(), graph.minter)
-    facts = kept_facts(directory, token)
-    return None if counts is None or facts is None else (counts, facts)
-
-
-def kept_facts(directory: str | os.PathLike[str], token: str) -> UnionFacts | None:
-    """The union facts kept for generation ``token``, if there and readable."""
-    try:
-        return UnionFacts.load(facts_path(directory, token).read_bytes())
-    except OSError:
-        return None
+    return Counts.of(graph.void(), graph.minter)
 
 
 @dataclass(slots=True)
 class Followed:
-    """The union after an add: its facts, a lines file matching the store if there is
-    one, and the union lines the add changed when the kept state can follow them
-    (else None): the facts, and the people state, which was taken from complete facts
-    or, past their limit, from the store (:func:`kg.people.hook.refresh_people`)."""
+    """The union after an add: its facts if a full pass took them, a lines file
+    matching the store if there is one, and the union lines the add changed (None
+    after a full pass: nothing was kept to follow)."""
 
-    facts: UnionFacts
+    facts: UnionFacts | None
     lines: Path | None
     changed: set[str] | None
 
 
 def follow(graph: GraphStore, directory: str | os.PathLike[str], previous: Path | None,
-           kept: Carried | None, change: UnionChange) -> Followed:
+           kept: Counts | None, change: UnionChange) -> Followed:
     """The union after an add; the store's VoID description is stored if the load
     dropped it.
 
     ``previous`` and ``kept`` are what :func:`current` and :func:`carried` gave
-    before the load. With ``kept``, counts and facts follow the change; without,
-    they come from a full pass (:func:`update`).
+    before the load. With ``kept``, the counts follow the change; without, they and
+    the facts come from a full pass (:func:`update`).
     """
     loaded = graph.union_token() == change.token
     if kept is None:
         facts = UnionFacts()
         return Followed(facts, update(graph, directory, previous, change, facts), None)
-    counts, facts = kept
     if not loaded:
-        return Followed(facts, previous, set())
-    complete = facts.complete
-    counts.apply(change.before, change.after, graph.base)
-    facts.apply(change.before.lines, change.after.lines)
-    graph.store_void(sorted(counts.triples(graph.minter), key=triple_key))
-    _save_facts(directory, change.token, facts)
+        return Followed(None, previous, set())
+    kept.apply(change.before, change.after, graph.base)
+    graph.store_void(sorted(kept.triples(graph.minter), key=triple_key))
     _drop_others(directory, change.token)
-    # Facts that overflowed in this add no longer match the people state taken from them.
-    changed = change.before.lines ^ change.after.lines if facts.complete == complete else None
-    return Followed(facts, None, changed)
+    return Followed(None, None, change.before.lines ^ change.after.lines)
 
 
 def new_change() -> UnionChange:
@@ -219,7 +187,7 @@ def update(graph: GraphStore, directory: str | os.PathLike[str], previous: Path 
     if not graph.has_void():
         graph.store_void(sorted(counter.triples(), key=triple_key))
     if facts is not None:
-        _save_facts(directory, token, facts.finish())
+        facts.finish()
     _drop_others(directory, token)
     return target
 
@@ -239,13 +207,6 @@ def _data_lines(graph: GraphStore) -> Iterator[str]:
     for line in store_lines(graph.store):
         if line not in void:
             yield line
-
-
-def _save_facts(directory: str | os.PathLike[str], token: str, facts: UnionFacts) -> None:
-    """Keep complete facts for the next add, or the mark that they overflowed."""
-    if facts.complete or facts.overflowed:
-        with atomic_writer(facts_path(directory, token)) as handle:
-            handle.write(facts.dump())
 
 
 def _drop_others(directory: str | os.PathLike[str], token: str) -> None:

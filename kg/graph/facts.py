@@ -1,12 +1,14 @@
 """The union's relations that the people links and the default page need, taken from
-the sorted union lines a build or an add streams anyway.
+the sorted union lines a build streams anyway; and the same lookups answered by a
+store's indexes (:class:`StoreLookup`), for runs that follow a change.
 
-Why: reading them back from the on-disk store after every ``kg build`` and ``kg add``
-(node kinds, entity edges, names, author slots, tasks, owners) cost more than the
-add itself (10k papers: ~2.4 s for the people's snapshot, ~1 s for the page's kinds
-and edges), while :mod:`kg.engine.build` and :mod:`kg.engine.union` already pass
-every union line through Python once, to count the VoID. Collecting the lines of a
-few predicates on that pass is nearly free.
+Why: reading them back from the on-disk store after ``kg build`` (node kinds,
+entity edges, names, author slots, tasks, owners) cost more than the rest of the
+build's last steps (10k papers: ~2.4 s for the people's snapshot, ~1 s for the
+page's kinds and edges), while :mod:`kg.engine.build` already passes every union
+line through Python once, to count the VoID. Collecting the lines of a few
+predicates on that pass is nearly free. A ``kg add`` reads only what its change
+touched, so it looks those terms up in the store instead (:class:`Lookup`).
 
 Terms stay N-Triples text until a reader asks for values (:func:`value`), so
 collecting costs a set lookup per line, on the split the VoID count makes.
@@ -14,8 +16,6 @@ collecting costs a set lookup per line, on the split the VoID count makes.
 
 from __future__ import annotations
 
-import marshal
-import sys
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Protocol
@@ -36,15 +36,14 @@ PREDICATES: frozenset[ox.NamedNode] = frozenset({
 LIMIT = 1_000_000
 _TYPE = str(v.TYPE)
 _UNION = ox.DefaultGraph()
-#: The layout of :meth:`UnionFacts.dump`'s bytes; change it when ``pairs`` changes.
-_FORMAT = "paperkg union facts 2"
 #: Type lines kept: those of drawn kinds (authorships and entries are not needed).
 _KIND_CLASSES = frozenset(str(kind.cls) for kind in KINDS)
 
 
 class UnionFacts:
     """(subject, object) N-Triples terms of every union line with a kept predicate,
-    filled by :class:`kg.graph.void.LineCounter` as it counts the lines.
+    filled by :class:`kg.graph.void.LineCounter` as it counts the lines, for the run
+    that streams them (never kept on disk: an add follows its change in the store).
 
     ``complete`` is true once the whole union has been fed (see :meth:`finish`)
     within :data:`LIMIT`: readers use the facts only then, and read the store
@@ -78,66 +77,11 @@ class UnionFacts:
         self._strings = {}
         return self
 
-    def apply(self, before: set[str], after: set[str]) -> None:
-        """Follow one load: the union lines in ``before`` and not ``after`` leave,
-        those in ``after`` and not ``before`` come in (:class:`kg.graph.store.UnionChange`);
-        overflowed facts stay empty.
-
-        Each predicate's pairs stay in union-line order, the order a full pass
-        gives (for one predicate that is the order of ``(subject, object)``), so
-        what readers make of them is the same either way.
-        """
-        if self.overflowed:
-            return
-        gone = _pairs(before - after, self.pairs)
-        new = _pairs(after - before, self.pairs)
-        for predicate in sorted(gone.keys() | new.keys()):
-            pairs = self.pairs[predicate]
-            if predicate in gone:
-                leaving = set(gone[predicate])
-                pairs = [pair for pair in pairs if pair not in leaving]
-            # Sorted, plus a few sorted pairs: Timsort merges the two runs in C,
-            # several times faster than heapq.merge's Python-level loop.
-            pairs.extend(new.get(predicate, ()))
-            pairs.sort()
-            self.pairs[predicate] = pairs
-        if sum(map(len, self.pairs.values())) > self._limit:
-            self._overflow()
-
     def _overflow(self) -> None:
         """Too big to hold: drop everything, so the readers use the store."""
         self.overflowed, self.complete = True, False
         self.pairs = {name: [] for name in self.pairs}
         self._strings = {}
-
-    def dump(self) -> bytes:
-        """The facts as bytes for :meth:`load` (the ``marshal`` format: plain data,
-        read back without running anything): complete facts, or only the mark that
-        they overflowed, so that the next add knows the graph is too big for facts
-        without a pass over it."""
-        assert self.complete or self.overflowed
-        return marshal.dumps((_FORMAT, sys.version_info[:2],
-                              self.pairs if self.complete else None))
-
-    @classmethod
-    def load(cls, data: bytes) -> UnionFacts | None:
-        """The facts :meth:`dump` wrote (complete, or overflowed and empty), or
-        ``None`` for anything else (another Python, another layout, a damaged file)."""
-        try:
-            header, version, pairs = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            return None
-        facts = cls()
-        if header != _FORMAT or version != sys.version_info[:2]:
-            return None
-        if pairs is None:
-            facts._overflow()
-            return facts
-        if not isinstance(pairs, dict) or set(pairs) != set(facts.pairs):
-            return None
-        facts.pairs = pairs
-        facts.complete = True
-        return facts
 
     def of(self, predicate: ox.NamedNode) -> list[tuple[str, str]]:
         """The (subject, object) terms of ``predicate``'s lines."""
@@ -168,7 +112,8 @@ class Lookup(Protocol):
 
 
 class StoreLookup:
-    """:class:`Lookup` answered by a store's union, for a graph too big for facts.
+    """:class:`Lookup` answered by a store's union, for an add (whose facts were not
+    kept) and for a build too big for facts.
 
     Each term is looked up in Oxigraph's indexes, so the cost follows the number of
     terms asked about, not the size of the union. The terms asked about are IRIs
@@ -190,18 +135,6 @@ class StoreLookup:
         return sorted((str(quad.subject), str(quad.object)) for term in objects
                       if term.startswith("<") for quad in self.store.quads_for_pattern(
                           None, predicate, ox.NamedNode(term[1:-1]), _UNION))
-
-
-def _pairs(lines: set[str], kept: dict[str, list[tuple[str, str]]]
-           ) -> dict[str, list[tuple[str, str]]]:
-    """The kept (subject, object) pairs of ``lines``, by predicate (as :meth:`UnionFacts.keep`)."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for line in lines:
-        subject, predicate, rest = line.split(None, 2)
-        obj = rest[:-3]
-        if predicate in kept and _wanted(predicate, obj):
-            found.setdefault(predicate, []).append((subject, obj))
-    return found
 
 
 def _wanted(predicate: str, obj: str) -> bool:

@@ -298,10 +298,16 @@ class GraphStore:
 
     def refresh_void(self) -> None:
         """Compute the VoID description of the union and store it (union and own graph)."""
-        void = self.minter.void_graph
-        self.store.update(_DROP_VOID.replace("VOID", str(void)).rstrip().rstrip(";"))
+        self.drop_void()
         description = sorted(void_triples(self.store, self.minter), key=triple_key)
         self.store_void(description)
+
+    def drop_void(self) -> None:
+        """Take the VoID description out of the store (union and own graph), as a load
+        killed between its two transactions leaves it."""
+        self.store.update(_DROP_VOID.replace("VOID", str(self.minter.void_graph))
+                          .rstrip().rstrip(";"))
+        self._void = None
 
     def store_void(self, description: list[ox.Triple]) -> None:
         """Put a VoID description computed elsewhere (the streaming build) into the store.

@@ -82,6 +82,7 @@ class EvidenceFinder:
         self._resolved: dict[str, set[str]] = {}
         self._slots: dict[str, dict[str, set[int]]] = {}
         self._homonym: dict[str, bool] = {}
+        self._coauthors: dict[str, dict[str, str]] = {}
 
     def keys(self, person: str) -> set[str]:
         """The compact keys of the person's names."""
@@ -112,11 +113,14 @@ class EvidenceFinder:
         return found
 
     def _coauthor_keys(self, person: str) -> dict[str, str]:
-        """Compact key → the co-author node, for everyone listed with ``person``."""
-        found: dict[str, str] = {}
-        for other in sorted(self.snap.coauthors(person)):
-            for key in sorted(self.resolved(other) if other in self.snap.names else ()):
-                found.setdefault(key, other)
+        """Compact key → the co-author node, for everyone listed with ``person`` (kept:
+        a person is on many of the pairs weighed)."""
+        found = self._coauthors.get(person)
+        if found is None:
+            found = self._coauthors[person] = {}
+            for other in sorted(self.snap.coauthors(person)):
+                for key in sorted(self.resolved(other) if other in self.snap.names else ()):
+                    found.setdefault(key, other)
         return found
 
     def is_homonym(self, person: str) -> bool:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Collection
 from pathlib import Path
 
-from kg.graph.facts import UnionFacts
+from kg.graph.facts import StoreLookup, UnionFacts
 from kg.graph.store import GraphStore
 from kg.people.curation import Curation, default_path, read_curation
 from kg.people.links import refresh, stored_curation_path
@@ -43,17 +43,17 @@ def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult,
     """Rebuild the identity links; curation problems join the run's warnings. Returns
     the state they were computed from, for the next run (:mod:`kg.people.state`).
 
-    The people are read from ``facts`` when they hold the whole union, else from the
-    store. ``state``, the last run's, spares the pairs the change cannot reach.
-    ``changed``, the union lines that changed since ``state`` was taken, spares
-    reading the whole snapshot again: the touched part is read from the facts
-    (:func:`kg.people.snapshot.refreshed`) or, with ``graphs`` (the day graphs the
-    change retracted or wrote), from the store
-    (:func:`kg.people.snapshot.refreshed_in_store`).
+    ``state``, the last run's, spares the pairs the change cannot reach; with
+    ``changed``, the union lines that changed since it was taken, only the touched
+    part of its snapshot is read again, from the store's indexes: by entry
+    (:func:`kg.people.snapshot.refreshed`) or, for a snapshot keyed by day graph,
+    with ``graphs`` (the day graphs the change retracted or wrote,
+    :func:`kg.people.snapshot.refreshed_in_store`). Without them the people are read
+    whole, from ``facts`` when they hold the whole union, else from the store.
     """
     whole = facts if facts is not None and facts.complete else None
-    if state is not None and changed is not None and whole is not None:
-        snap = refreshed(state.snapshot, whole, changed)
+    if state is not None and changed is not None and not state.snapshot.by_graph:
+        snap = refreshed(state.snapshot, StoreLookup(graph.store), changed)
     elif state is not None and changed is not None and graphs is not None:
         snap = refreshed_in_store(state.snapshot, graph.store, changed, graphs)
     elif whole is not None:

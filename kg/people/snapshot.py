@@ -8,6 +8,7 @@ days are one person written two ways.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -52,9 +53,31 @@ _T = TypeVar("_T")
 _TITLES = f"SELECT ?paper ?id WHERE {{ ?paper a {v.PREPRINT} ; {v.IDENTIFIER} ?id }}"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The keys in which a patched snapshot may differ from ``base``, the snapshot it
+    was patched from (:func:`refreshed`): people, listings, papers and accounts.
+
+    Why: comparing two whole snapshots (:func:`kg.people.state.changed_people`) is a
+    pass over every person, listing and paper, the largest part of a daily add's
+    people work once the pairs are spared; the patch already knows where to look.
+    ``base`` is a weak reference, so a kept state does not keep its predecessor.
+    """
+
+    base: weakref.ref[Snapshot]
+    persons: frozenset[str]
+    listings: frozenset[Listing]
+    papers: frozenset[str]
+    accounts: frozenset[str]
+
+
+@dataclass(slots=True, weakref_slot=True)
 class Snapshot:
-    """People, their listings and what their papers link to (IRIs as strings)."""
+    """People, their listings and what their papers link to (IRIs as strings).
+
+    ``by_graph``: the listings are keyed by day graph (read from a store's day
+    graphs), not by digest entry (read from union lines, :func:`snapshot_of`).
+    ``scope`` is set on a snapshot patched from another (:class:`Scope`)."""
 
     names: dict[str, list[str]] = field(default_factory=dict)
     listings: dict[Listing, dict[int, str]] = field(default_factory=dict)
@@ -65,6 +88,8 @@ class Snapshot:
     # Derived indexes, filled by _index().
     listings_of: dict[str, list[Listing]] = field(default_factory=dict)
     papers_of: dict[str, set[str]] = field(default_factory=dict)
+    by_graph: bool = False
+    scope: Scope | None = None
 
     def name(self, person: str) -> str:
         """The first name the person is written with (names sorted)."""
@@ -102,6 +127,7 @@ def read_snapshot(store: ox.Store) -> Snapshot:
     for row in select(store, _SLOTS):
         listings[(intern(row["g"].value), intern(row["paper"].value))][
             int(row["pos"].value)] = intern(row["p"].value)
+    snap.by_graph = bool(listings)
     if not listings:
         for row in select(store, _UNION_SLOTS):
             listings[(intern(row["entry"].value), intern(row["paper"].value))][
@@ -140,12 +166,14 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
     return snap
 
 
-def refreshed(old: Snapshot, facts: UnionFacts, lines: Iterable[str]) -> Snapshot:
-    """:func:`snapshot_of` the facts, given ``old``, the snapshot of the facts before
-    the union ``lines`` changed (came or went): only what those lines can touch is
-    read again (the people, entries, papers and accounts they name, and the papers
-    behind the entries' authorships, the items and the accounts), each by one scan
-    of a predicate's facts, so a day's change costs a few scans, not a snapshot.
+def refreshed(old: Snapshot, facts: Lookup, lines: Iterable[str]) -> Snapshot:
+    """:func:`snapshot_of` the union, given ``old``, its snapshot (listings keyed by
+    entry) before the union ``lines`` changed (came or went): only what those lines
+    can touch is read again (the people, entries, papers and accounts they name,
+    and the papers behind the entries' authorships, the items and the accounts),
+    from the union's facts (a scan of a predicate's lines) or the store's indexes
+    (:class:`~kg.graph.facts.StoreLookup`), so a day's change costs a few lookups,
+    not a snapshot.
     """
     persons, entries, papers, accounts = _touched(lines, facts)
     part = _read(facts, persons, entries, papers)
@@ -181,7 +209,7 @@ def _patched(old: Snapshot, lookup: Lookup, part: Snapshot, persons: set[str],
     ``papers``) in place, the listings whose first key is in ``gone`` replaced by
     ``listings``, and the names of the touched ``accounts`` looked up again."""
     new = Snapshot(dict(old.names), dict(old.listings), dict(old.tasks), dict(old.owners),
-                   dict(old.account_names), dict(old.paper_ids))
+                   dict(old.account_names), dict(old.paper_ids), by_graph=old.by_graph)
     _put(new.names, persons, part.names)
     dropped = [key for key in new.listings if key[0] in gone]
     for listing in dropped:
@@ -198,6 +226,9 @@ def _patched(old: Snapshot, lookup: Lookup, part: Snapshot, persons: set[str],
                         if value(s) in owning])
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
     _reindex(old, new, {*dropped, *listings})
+    new.scope = Scope(weakref.ref(old), frozenset(map(value, persons)),
+                      frozenset([*dropped, *listings]), frozenset(map(value, papers)),
+                      frozenset(map(value, accounts)))
     return new
 
 

@@ -10,13 +10,17 @@ weighs again only the pairs those differences can reach:
 
 * a pair's rules depend on its two people's names, so only the pairs of renamed
   people are formed again (:meth:`kg.people.candidates.Blocking.rename`);
-* a pair's evidence reads its two people's names, listings, papers (their tasks,
-  owners, identifiers, owners' names), their co-authors' keys, and the keys of
-  those co-authors' full-rule partners, and the full names their keys meet. So
-  with ``changed`` the people whose own facts differ, ``near`` is ``changed``
-  and its candidate partners (before and after), and every pair with a side in
-  ``near`` or among the co-authors of ``near`` is weighed again; every other
-  pair keeps its link;
+* a pair's evidence reads its two people's own facts (names, listings, papers
+  and their tasks, owners, identifiers, owners' names), the keys of their names
+  and of their full-rule partners' names, the full names their keys meet, and
+  the same keys of their co-authors. Own facts differ only for ``changed``, the
+  people whose facts differ. Keys, partners and the names a key meets differ only
+  for ``near``: the ``renamed`` (new, gone or respelled people, whose pairs are
+  formed again) and their candidate partners before and after (a person whose
+  key a renamed one meets is one of them). So every pair with a side in
+  ``changed``, in ``near`` or among the co-authors of ``near`` is weighed again;
+  every other pair keeps its link. (A person who only gained a listing keeps
+  its keys: its co-authors' pairs are not weighed again for it.)
 * an account link depends on its person's names, papers and their owners: those
   of changed people are found again.
 
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,9 +44,9 @@ from kg.people.identity import IdentityLink, account_links, owning, person_link
 from kg.people.snapshot import Snapshot, index
 
 #: The layout of :func:`dump`'s bytes; change it when the state's fields change.
-_FORMAT = "paperkg people state 4"
+_FORMAT = "paperkg people state 5"
 #: How many parts :func:`dump` writes: the header, then the state's fields.
-_PARTS = 15
+_PARTS = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +86,11 @@ def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
     old = state.snapshot
     changed = changed_people(old, snap)
     before = state.blocking.rules
-    state.blocking.rename(snap.names)
+    renamed = state.blocking.rename(snap.names)
     after = state.blocking.rules
-    near = changed | _partners(before, changed) | _partners(after, changed)
+    near = renamed | _partners(before, renamed) | _partners(after, renamed)
     # A co-author before but not after (or after only) is on a listing that changed.
-    reach = near | _coauthors(snap, near)
+    reach = changed | near | _coauthors(snap, near)
     finder = EvidenceFinder(snap, state.blocking.candidates())
     pairs = {}
     for key in sorted(after):
@@ -104,27 +108,37 @@ def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
 
 def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
     """The people whose own facts differ between two snapshots: names, listings, or
-    their papers' tasks, owners, identifiers or owners' names."""
-    changed = {person for person in old.names.keys() | new.names.keys()
+    their papers' tasks, owners, identifiers or owners' names. Where ``new`` was
+    patched from ``old`` only the keys of its :class:`~kg.people.snapshot.Scope` are
+    compared, else every key."""
+    scope = new.scope if new.scope is not None and new.scope.base() is old else None
+    people = scope.persons if scope else old.names.keys() | new.names.keys()
+    changed = {person for person in people
                if old.names.get(person) != new.names.get(person)}
-    for listing in old.listings.keys() | new.listings.keys():
+    for listing in scope.listings if scope else old.listings.keys() | new.listings.keys():
         was, now = old.listings.get(listing), new.listings.get(listing)
         if was != now:
             changed.update((was or {}).values(), (now or {}).values())
-    papers = {*_differ(old.tasks, new.tasks), *_differ(old.owners, new.owners),
-              *_differ(old.paper_ids, new.paper_ids)}
-    accounts = set(_differ(old.account_names, new.account_names))
+    within = scope.papers if scope else None
+    papers = {*_differ(old.tasks, new.tasks, within), *_differ(old.owners, new.owners, within),
+              *_differ(old.paper_ids, new.paper_ids, within)}
+    accounts = set(_differ(old.account_names, new.account_names,
+                           scope.accounts if scope else None))
     if accounts:
         papers.update(paper for snap in (old, new) for paper, owners in snap.owners.items()
                       if owners & accounts)
     # Whoever left a paper's listings is on a listing that changed, so the new ones do.
-    changed.update(person for (_, paper), slots in new.listings.items() if paper in papers
-                   for person in slots.values())
+    if papers:
+        changed.update(person for (_, paper), slots in new.listings.items() if paper in papers
+                       for person in slots.values())
     return changed
 
 
-def _differ(old: Mapping[str, object], new: Mapping[str, object]) -> Iterable[str]:
-    return (key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+def _differ(old: Mapping[str, object], new: Mapping[str, object],
+            within: Collection[str] | None = None) -> Iterable[str]:
+    """The keys whose values differ, among ``within`` if given, else among all."""
+    keys = old.keys() | new.keys() if within is None else within
+    return (key for key in keys if old.get(key) != new.get(key))
 
 
 def _partners(rules: dict[Pair, frozenset[str]], people: set[str]) -> set[str]:
@@ -147,7 +161,8 @@ def dump(state: PeopleState) -> Iterator[bytes]:
     """
     snap, block = state.snapshot, state.blocking
     written = state.written
-    for part in ((_FORMAT, sys.version_info[:2]), snap.names, snap.listings, snap.tasks,
+    for part in ((_FORMAT, sys.version_info[:2]), snap.by_graph, snap.names, snap.listings,
+                 snap.tasks,
                  snap.owners, snap.account_names, snap.paper_ids, block.index,
                  block.compact, block.full, block.rules, block.matches,
                  [_fields(link) for link in state.pairs.values()],
@@ -167,9 +182,10 @@ def load(data: bytes) -> PeopleState | None:
         parts = [marshal.loads(part) for part in _parts(memoryview(data))]
         if len(parts) != _PARTS or parts[0] != (_FORMAT, sys.version_info[:2]):
             return None
-        (_, names, listings, tasks, owners, account_names, paper_ids, index_, compact, full,
-         rules, matches, links, accounts, written) = parts
-        snap = Snapshot(names, listings, tasks, owners, account_names, paper_ids)
+        (_, by_graph, names, listings, tasks, owners, account_names, paper_ids, index_, compact,
+         full, rules, matches, links, accounts, written) = parts
+        snap = Snapshot(names, listings, tasks, owners, account_names, paper_ids,
+                        by_graph=by_graph)
         index(snap)
         block = Blocking(index_, compact, full, dict(snap.names), rules, matches)
         pairs = {(link.a, link.b): link for link in map(_link, links)}

@@ -66,17 +66,19 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
     or None when the graph is small enough (at most ``min_nodes``, by default
     OVERVIEW_MIN_NODES) to draw whole. Kinds and edges come from ``outline`` (what an
     add kept and moved by its change, :mod:`kg.view.outline`), else from ``facts`` when
-    they hold the whole union, else from the store."""
+    they hold the whole union, else from the store. The papers' cards the outline
+    kept are reused; it keeps those of this overview."""
     from kg.view import projection as p
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
 
     limit = OVERVIEW_MIN_NODES if min_nodes is None else min_nodes
-    size, papers_of, degree, kinds = (outline or outline_of(graph.store, facts)).overview()
+    outline = outline or outline_of(graph.store, facts)
+    size, papers_of, degree, kinds = outline.overview()
     if size <= limit:
         return None
     tasks = p.node_attributes(graph, kinds, list(papers_of), facts=facts)
-    view = overview_of(tasks, papers_of, degree,
-                       lambda nodes: p.node_attributes(graph, kinds, nodes, facts=facts))
+    view = overview_of(tasks, papers_of, degree, lambda nodes: outline.cards(
+        nodes, lambda missing: p.node_attributes(graph, kinds, missing, facts=facts)))
     return view, size
 
 
