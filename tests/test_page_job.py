@@ -1,11 +1,13 @@
-"""kg add draws a big graph's graph.html in a process of its own (kg.engine.page_job),
-beside the people refresh: the page must be the rebuild's, drawn by the child, and
-drawn by the add itself when the child fails or the graph is too small to pay for it.
-The real corpus is below that size, so the tests of the child lower it.
+"""kg add draws a big graph's graph.html and updates its search index in a process of
+its own (kg.engine.page_job), beside the people refresh: the page and the index must
+be the rebuild's, done by the child, and done by the add itself when the child fails
+or the graph is too small to pay for it. The real corpus is below that size, so the
+tests of the child lower it.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,10 @@ import pytest
 import kg
 from kg.engine import page_job
 from kg.engine.add import AddResult, add_to_output
+from kg.engine.workspace import Workspace
 from kg.graph import facts as facts_module
 from kg.graph.store import GraphStore
+from kg.web.search import SEARCH_FILE
 from tests.outputs import copied_days
 
 
@@ -39,9 +43,27 @@ def built(days: list[Path], tmp_path: Path) -> Path:
     return out
 
 
+def indexed(out: Path) -> tuple[str, list[tuple[str, ...]]]:
+    """The search index's generation and documents."""
+    connection = sqlite3.connect(out / SEARCH_FILE)
+    try:
+        [(generation,)] = connection.execute("SELECT value FROM meta WHERE key = 'generation'")
+        return generation, sorted(connection.execute("SELECT * FROM docs"))
+    finally:
+        connection.close()
+
+
 def assert_page_as_rebuilt(out: Path, tmp_path: Path, result: AddResult) -> None:
-    """graph.html equals the rebuild's, the add reports its note, no checkpoint stays."""
+    """graph.html and the search index's documents equal the rebuild's, the index is
+    of the store's generation, the add reports its note, no checkpoint stays."""
     assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    generation, documents = indexed(out)
+    assert documents == indexed(tmp_path / "full")[1]
+    graph = Workspace(out).open(read_only=True)
+    try:
+        assert generation == graph.union_token()
+    finally:
+        graph.close()
     assert any("overview" in note for note in result.notes), result.notes
     assert not list(out.glob(".page-*")), "the store's checkpoint was left behind"
 
@@ -62,11 +84,14 @@ def kill_before_drawing(monkeypatch: pytest.MonkeyPatch) -> list[page_job.PageJo
     return started
 
 
-def refuse_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def refuse_in_process(monkeypatch: pytest.MonkeyPatch, *, index: bool = False) -> None:
+    """Make drawing the page here an error (and, with ``index``, updating the index)."""
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the add drew the page itself")
+        raise AssertionError("the page or the index was done by the run itself")
 
     monkeypatch.setattr("kg.view.draw.write_view_html", refuse)
+    if index:
+        monkeypatch.setattr("kg.web.search.update_index", refuse)
 
 
 @pytest.mark.usefixtures("parallel")
@@ -74,7 +99,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = built(days, tmp_path)
     (out / ".page-left-by-a-killed-add" / "store").mkdir(parents=True)
-    refuse_in_process(monkeypatch)
+    refuse_in_process(monkeypatch, index=True)
     assert_page_as_rebuilt(out, tmp_path, add_to_output([days[-1]], out))
 
 
@@ -118,7 +143,7 @@ def test_an_add_without_exports_starts_no_page_process(
     kg.build(days[:-1], out)
     before = (out / "graph.html").read_bytes()
 
-    def refuse(directory: object) -> None:
+    def refuse(*args: object) -> None:
         raise AssertionError("a page process was started")
 
     monkeypatch.setattr(page_job, "launch", refuse)
@@ -133,7 +158,7 @@ def test_a_small_graph_is_drawn_by_the_add_itself(
     days = days[:20]
     out = built(days, tmp_path)
 
-    def refuse(directory: object) -> None:
+    def refuse(*args: object) -> None:
         raise AssertionError("a page process was started for a small graph")
 
     monkeypatch.setattr(page_job, "launch", refuse)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,6 +204,14 @@ def add_to_output(inputs: Inputs, output: str | os.PathLike[str], *,
 def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bool,
                    formats: Sequence[str], progress: bool | None,
                    people: str | os.PathLike[str] | None) -> AddResult:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-add") as behind:
+        return _add_with(behind, inputs, output, export=export, formats=formats,
+                         progress=progress, people=people)
+
+
+def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathLike[str], *,
+              export: bool, formats: Sequence[str], progress: bool | None,
+              people: str | os.PathLike[str] | None) -> AddResult:
     workspace = Workspace(output)
     graph = workspace.open()
     page = None
@@ -225,7 +234,10 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
         people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
                                       union_after.changed, change.graphs)
-        union.keep_people(graph, workspace.directory, people_after)
+        # Written by a thread while this one flushes the store, splices graph.ttl and
+        # waits for the page: most of that time is spent outside Python.
+        kept_people = behind.submit(union.keep_people, workspace.directory,
+                                    graph.union_token(), people_after)
         graph.close()
         if page is None or drawn is None:  # else the page's process indexes the change
             page_job.index_change(workspace.directory, graph, generation, change.touched)
@@ -241,6 +253,7 @@ def _add_to_output(inputs: Inputs, output: str | os.PathLike[str], *, export: bo
                 notes = page_job.draw_page(workspace.directory, graph, drawn, facts)
             result.notes = notes
             result.written.append(workspace.page_path)
+        kept_people.result()
         workspace.mark_generation()  # the store and search index are written
     finally:
         if page is not None:

@@ -116,8 +116,8 @@ def build(inputs: Inputs, output: str | os.PathLike[str] | None = None, *,
                                       outline_of(graph.store, facts))
                 page.draw(graph)
             state = refresh_people(graph, curation, parsed, facts)
-            if store:
-                keep_people(graph, out, state)  # for the next kg add (kg.engine.union)
+            if store:  # for the next kg add (kg.engine.union)
+                keep_people(out, graph.union_token(), state)
             # Not kept alive beside the page: past the facts' limit it reads the store,
             # and the two would add up (100k papers: 0.3 GB and 0.5 GB).
             del state

@@ -1,10 +1,10 @@
 """Draw an output folder's default page in a process of its own, beside the add or build.
 
-Why: after its load, ``kg add`` has two independent jobs that each take a good
-part of a second on a graph of 10k papers: the identity links of :mod:`kg.people`,
-which write to the store, and graph.html, which only reads the union. Python runs
-one of them at a time; two processes use both cores, so the page costs the add
-little but the wait for whichever ends last.
+Why: after its load, ``kg add`` has independent jobs that together take most of a
+second on a graph of 10k papers: the identity links of :mod:`kg.people`, which write
+to the store, graph.ttl's splice, and graph.html and the search index, which only
+read the union. Python runs one of them at a time; two processes use both cores, so
+the page and the index cost the add little but the wait for whichever ends last.
 
 Only a graph big enough pays for the second process (:func:`worth_it`); a
 smaller one's page is drawn by the add itself, after the people links.
@@ -21,8 +21,9 @@ parent would, while the parent links people and splices graph.ttl. If the child
 fails for any reason, :meth:`PageJob.finish` says so and the caller does its work.
 
 ``kg build`` does the same beside its people links and search index, deciding by
-its rows (:func:`worth_it_for_rows`) since no facts exist yet. A build whose facts
-overflowed (a graph too big to keep them) stops the child and draws the page after
+its rows (:func:`worth_it_for_rows`) since no outline exists yet, and keeps the
+outline counted from its union facts for the child to read. A build whose facts
+overflowed (a graph too big to hold them) stops the child and draws the page after
 the people links: both would read the store, and their peaks would add up.
 """
 

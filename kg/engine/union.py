@@ -71,10 +71,9 @@ def people_path(directory: str | os.PathLike[str], token: str) -> Path:
     return Path(directory) / f"{PREFIX}{token}{PEOPLE_SUFFIX}"
 
 
-def keep_people(graph: GraphStore, directory: str | os.PathLike[str],
+def keep_people(directory: str | os.PathLike[str], token: str | None,
                 state: PeopleState | None) -> None:
-    """Keep the people state of the store's current union for the next add."""
-    token = graph.union_token()
+    """Keep the people state of the union generation ``token`` for the next add."""
     if state is not None and token is not None:
         with atomic_writer(people_path(directory, token)) as handle:
             handle.writelines(people_state.dump(state))

@@ -166,7 +166,7 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
     return snap
 
 
-def refreshed(old: Snapshot, facts: Lookup, lines: Iterable[str]) -> Snapshot:
+def refreshed(old: Snapshot, lookup: Lookup, lines: Iterable[str]) -> Snapshot:
     """:func:`snapshot_of` the union, given ``old``, its snapshot (listings keyed by
     entry) before the union ``lines`` changed (came or went): only what those lines
     can touch is read again (the people, entries, papers and accounts they name,
@@ -175,9 +175,9 @@ def refreshed(old: Snapshot, facts: Lookup, lines: Iterable[str]) -> Snapshot:
     (:class:`~kg.graph.facts.StoreLookup`), so a day's change costs a few lookups,
     not a snapshot.
     """
-    persons, entries, papers, accounts = _touched(lines, facts)
-    part = _read(facts, persons, entries, papers)
-    return _patched(old, facts, part, persons, papers, accounts,
+    persons, entries, papers, accounts = _touched(lines, lookup)
+    part = _read(lookup, persons, entries, papers)
+    return _patched(old, lookup, part, persons, papers, accounts,
                     {value(entry) for entry in entries}, part.listings)
 
 
