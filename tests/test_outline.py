@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.engine import page_job
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
@@ -218,3 +220,29 @@ def test_kept_cards_follow_what_changes_them(
         build([*days[:-1], held], rebuilt)
         monkeypatch.setattr(projection, "node_attributes", counting)
         assert (out / "graph.html").read_bytes() == (rebuilt / "graph.html").read_bytes(), name
+
+
+def test_kg_html_draws_the_default_page_from_the_kept_outline(
+        days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kg html`` on an output folder reads the outline and cards its last run kept
+    for the store's generation instead of every node and edge; the page is the
+    build's. An outline kept for another generation is not used."""
+    out = tmp_path / "out"
+    build(days, out)
+    expected = (out / "graph.html").read_bytes()
+    page = tmp_path / "again.html"
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("kg html counted the whole graph")
+
+    with monkeypatch.context() as during:
+        during.setattr("kg.view.draw.outline_of", refuse)
+        done = CliRunner().invoke(main, ["html", "-g", str(out), "-o", str(page)])
+    assert done.exit_code == 0, done.output
+    assert page.read_bytes() == expected
+    [kept] = out.glob(".outline-*")
+    kept.rename(out / ".outline-of-another-generation")
+    page.unlink()
+    done = CliRunner().invoke(main, ["html", "-g", str(out), "-o", str(page)])
+    assert done.exit_code == 0, done.output
+    assert page.read_bytes() == expected

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from kg.cli.common import EXIT_INPUT, EXIT_OUTPUT, fail, graph_option, load_graph, user_errors
+from kg.engine.page_job import folder_outline
 from kg.view.draw import DEFAULT_MAX_NODES, write_view_html
 
 
@@ -43,7 +44,8 @@ def html_command(graph_location: Path, output: Path | None, task: tuple[str, ...
     try:
         with user_errors():
             notes = write_view_html(graph, output, task=task, author=author, paper=paper,
-                                    depth=depth, max_nodes=max_nodes, types=types, days=days)
+                                    depth=depth, max_nodes=max_nodes, types=types, days=days,
+                                    outline=folder_outline(graph_location, graph))
     except FocusError as exc:
         fail(str(exc), EXIT_INPUT)
     for note in notes:

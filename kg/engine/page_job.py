@@ -261,6 +261,18 @@ def keep_outline(directory: Path, token: str, outline: Outline) -> None:
             path.unlink(missing_ok=True)
 
 
+def folder_outline(location: str | os.PathLike[str], graph: GraphStore) -> Outline | None:
+    """The outline an output folder ``location`` kept for ``graph``, its store, at the
+    store's union generation, or None (another location, nothing kept, another
+    generation). ``kg html`` draws the default page from it (:func:`kg.view.draw.write_view_html`)
+    instead of reading every node and edge: 12 s at 100k papers."""
+    token = graph.union_token()
+    folder = Path(location)
+    if token is None or not Workspace(folder).has_store():
+        return None
+    return kept_outline(folder, token)
+
+
 def kept_outline(directory: Path, token: str) -> Outline | None:
     """The outline the page kept for generation ``token``, if there and readable."""
     try:
