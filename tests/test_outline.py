@@ -175,7 +175,8 @@ def test_kept_cards_follow_what_changes_them(
     latest listing, tasks, days) and the next page reads only those a change can
     alter. Each step edits what a drawn paper's card shows: a new day (a drawn
     paper's author written in capitals, so that person gains a name), a drawn
-    paper's title edited, a drawn paper's second author renamed, and a day emptied.
+    paper's title edited, a drawn paper's second author renamed, a day emptied, and
+    a drawn paper's task written in capitals on another day (a label that sorts first).
     After each, every kept card equals one read from the store, some were reused
     and graph.html equals a rebuild's."""
     monkeypatch.setattr(page_job, "PARALLEL_FROM", 10**12)  # drawn here, where spies reach
@@ -199,6 +200,9 @@ def test_kept_cards_follow_what_changes_them(
         return real(graph, kinds, nodes, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(projection, "node_attributes", counting)
+    # A task of a drawn paper written in capitals on another day: it gains a label
+    # that sorts first, which every card listing the task shows.
+    relabel = str(drawn[papers[0]]["tasks"][0]).upper()
     title_day, title_at = listing_of(days[:-1], papers[1])
     author_day, author_at = listing_of(days[:-1], papers[2])
     steps: list[tuple[str, Callable[[], Path]]] = [
@@ -207,6 +211,8 @@ def test_kept_cards_follow_what_changes_them(
         ("author", lambda: (edit_authors(author_day, author_at, lambda names: [
             *names[:1], "Ada Lovelace", *names[2:]]), author_day)[1]),
         ("emptied", lambda: (days[5].write_text("", encoding="utf-8"), days[5])[1]),
+        ("relabelled", lambda: (days[7].write_text(days[7].read_text(encoding="utf-8").replace(
+            "['", f"['{relabel}', ", 1), encoding="utf-8"), days[7])[1]),
     ]
     for step, (name, change) in enumerate(steps):
         read.clear()
