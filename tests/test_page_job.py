@@ -1,8 +1,8 @@
-"""kg add draws a big graph's graph.html and updates its search index in a process of
-its own (kg.engine.page_job), beside the people refresh: the page and the index must
-be the rebuild's, done by the child, and done by the add itself when the child fails
-or the graph is too small to pay for it. The real corpus is below that size, so the
-tests of the child lower it.
+"""kg add draws a big graph's graph.html and splices its graph.ttl in a process of its
+own (kg.engine.page_job), beside the people refresh and the search index: the files
+must be the rebuild's, written by the child, and by the add itself when the child
+fails or the graph is too small to pay for it. The real corpus is below that size,
+so the tests of the child lower it.
 """
 
 from __future__ import annotations
@@ -54,9 +54,10 @@ def indexed(out: Path) -> tuple[str, list[tuple[str, ...]]]:
 
 
 def assert_page_as_rebuilt(out: Path, tmp_path: Path, result: AddResult) -> None:
-    """graph.html and the search index's documents equal the rebuild's, the index is
-    of the store's generation, the add reports its note, no checkpoint stays."""
-    assert (out / "graph.html").read_bytes() == (tmp_path / "full" / "graph.html").read_bytes()
+    """graph.html, graph.ttl and the search index's documents equal the rebuild's, the
+    index is of the store's generation, the add reports its note, no checkpoint stays."""
+    for name in ("graph.html", "graph.ttl"):
+        assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
     generation, documents = indexed(out)
     assert documents == indexed(tmp_path / "full")[1]
     graph = Workspace(out).open(read_only=True)
@@ -84,14 +85,14 @@ def kill_before_drawing(monkeypatch: pytest.MonkeyPatch) -> list[page_job.PageJo
     return started
 
 
-def refuse_in_process(monkeypatch: pytest.MonkeyPatch, *, index: bool = False) -> None:
-    """Make drawing the page here an error (and, with ``index``, updating the index)."""
+def refuse_in_process(monkeypatch: pytest.MonkeyPatch, *, add: bool = False) -> None:
+    """Make drawing the page here an error (and, for an ``add``, splicing graph.ttl)."""
     def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the page or the index was done by the run itself")
+        raise AssertionError("the page or graph.ttl was written by the run itself")
 
     monkeypatch.setattr("kg.view.draw.write_view_html", refuse)
-    if index:
-        monkeypatch.setattr("kg.web.search.update_index", refuse)
+    if add:
+        monkeypatch.setattr("kg.engine.splice._splice", refuse)
 
 
 @pytest.mark.usefixtures("parallel")
@@ -99,7 +100,7 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = built(days, tmp_path)
     (out / ".page-left-by-a-killed-add" / "store").mkdir(parents=True)
-    refuse_in_process(monkeypatch, index=True)
+    refuse_in_process(monkeypatch, add=True)
     assert_page_as_rebuilt(out, tmp_path, add_to_output([days[-1]], out))
 
 

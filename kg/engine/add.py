@@ -234,22 +234,22 @@ def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathL
         people_before = people_state.load(people_kept) if people_kept is not None else None
         people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
                                       union_after.changed, change.graphs)
-        # Written by a thread while this one flushes the store, splices graph.ttl and
-        # waits for the page: most of that time is spent outside Python.
+        # Written by a thread while this one flushes the store, updates the search index
+        # and waits for the page's process: much of that time is spent outside Python.
         kept_people = behind.submit(union.keep_people, workspace.directory,
                                     graph.union_token(), people_after)
         graph.close()
-        if page is None or drawn is None:  # else the page's process indexes the change
-            page_job.index_change(workspace.directory, graph, generation, change.touched)
+        from kg.web.search import SEARCH_FILE, update_index
+
+        update_index(graph.store, workspace.directory / SEARCH_FILE, graph.union_token() or "",
+                     previous=generation, lines=change.touched)
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
+            # The page's process splices graph.ttl too; _write_exports finds it done.
+            notes = page.finish() if page is not None else None
             result.written = _write_exports(graph, workspace, formats, lines, generation,
                                             change)
-            notes = page.finish() if page is not None else None
             if notes is None:  # a graph too small for a second process, or it failed
-                if page is not None:
-                    page_job.index_change(workspace.directory, graph, generation,
-                                          change.touched)
                 notes = page_job.draw_page(workspace.directory, graph, drawn, facts)
             result.notes = notes
             result.written.append(workspace.page_path)

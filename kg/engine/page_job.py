@@ -1,10 +1,10 @@
 """Draw an output folder's default page in a process of its own, beside the add or build.
 
 Why: after its load, ``kg add`` has independent jobs that together take most of a
-second on a graph of 10k papers: the identity links of :mod:`kg.people`, which write
-to the store, graph.ttl's splice, and graph.html and the search index, which only
-read the union. Python runs one of them at a time; two processes use both cores, so
-the page and the index cost the add little but the wait for whichever ends last.
+second on a graph of 10k papers: the identity links of :mod:`kg.people` and the
+search index, which write, and graph.ttl and graph.html, which only read the union.
+Python runs one of them at a time; two processes use both cores, so graph.ttl and
+the page cost the add little but the wait for whichever ends last.
 
 Only a graph big enough pays for the second process (:func:`worth_it`); a
 smaller one's page is drawn by the add itself, after the people links.
@@ -15,10 +15,10 @@ reads the overview's outline the page kept for the previous generation
 is final the add takes a checkpoint of the store and hands it over
 (:meth:`PageJob.draw`) with its change. A checkpoint is Oxigraph's backup: hard
 links to the store's immutable files, so it is cheap and cannot lose a file to the
-parent's compactions, as a read-only open of the live store did. The child updates
-the search index, moves the outline by the change and draws exactly what the
-parent would, while the parent links people and splices graph.ttl. If the child
-fails for any reason, :meth:`PageJob.finish` says so and the caller does its work.
+parent's compactions, as a read-only open of the live store did. The child splices
+graph.ttl, moves the outline by the change and draws exactly what the parent would,
+while the parent links people and updates the search index. If the child fails for
+any reason, :meth:`PageJob.finish` says so and the caller does its work.
 
 ``kg build`` does the same beside its people links and search index, deciding by
 its rows (:func:`worth_it_for_rows`) since no outline exists yet, and keeps the
@@ -38,10 +38,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.engine import splice
 from kg.engine.workspace import Workspace
 from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore, UnionChange
@@ -177,8 +177,10 @@ def launch(directory: str | os.PathLike[str], previous: str | None = None) -> Pa
 
 def draw(directory: Path, checkpoint: Path, previous: Outline | None = None) -> list[str]:
     """Draw the default page of the output folder ``directory`` from a checkpoint
-    of its store; given the change an add left beside it, first bring the folder's
-    search index up to date (:func:`kg.web.search.update_index`)."""
+    of its store; given the change an add left beside it, first splice the folder's
+    graph.ttl (:func:`kg.engine.splice.rewrite`: the union and its VoID description
+    are final in the checkpoint; the people links the add writes next are not in
+    graph.ttl). What this process did not do, the add does after it."""
     graph = GraphStore(checkpoint, read_only=True)
     try:
         change = None
@@ -187,21 +189,10 @@ def draw(directory: Path, checkpoint: Path, previous: Outline | None = None) -> 
                 (checkpoint.parent / _CHANGE).read_bytes())
             change = LoadChange(before, set(removed), set(added), set(touched))
         if change is not None:
-            index_change(directory, graph, change.previous, change.touched)
+            splice.rewrite(graph, directory, change.previous, change.touched)
         return draw_page(directory, graph, change, previous=previous)
     finally:
         graph.close()
-
-
-def index_change(directory: str | os.PathLike[str], graph: GraphStore, previous: str | None,
-                 touched: Iterable[str]) -> None:
-    """Bring the search index of ``directory`` up to date with ``graph``, which an add
-    changed from generation ``previous`` by loading the ``touched`` union lines
-    (:func:`kg.web.search.update_index`). The page's process does it beside the page."""
-    from kg.web.search import SEARCH_FILE, update_index
-
-    update_index(graph.store, Path(directory) / SEARCH_FILE, graph.union_token() or "",
-                 previous=previous, lines=touched)
 
 
 def draw_page(directory: Path, graph: GraphStore, change: LoadChange | None = None,

@@ -88,13 +88,19 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
             touched: Iterable[str]) -> bool:
     """Write graph.ttl by splicing the previous one; False (nothing written) when the
     previous file is not the recorded graph.ttl of union generation ``previous``.
+    True without writing when graph.ttl is already the recorded one of the store's
+    generation (the page's process spliced it, :mod:`kg.engine.page_job`).
 
     ``touched`` are the union lines the add may have changed (:class:`UnionChange`);
     the new content of their subjects is read from the store's union.
     """
     ttl = Path(directory) / "graph.ttl"
     layout = _layout(Path(directory) / RECORD)
-    if previous is None or layout is None or layout.token != previous or not ttl.is_file():
+    if layout is None or not ttl.is_file():
+        return False
+    if layout.token == graph.union_token() and _recorded(ttl, layout):
+        return True
+    if previous is None or layout.token != previous:
         return False
     with open(ttl, "rb") as source:
         stat = os.fstat(source.fileno())
@@ -105,6 +111,12 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
             written = _splice(graph, source.fileno(), old, layout, touched, ttl)
     record(directory, graph.union_token(), graph.base, graph.void(), written)
     return True
+
+
+def _recorded(ttl: Path, layout: Layout) -> bool:
+    """Whether the file ``ttl`` is the one ``layout`` records (size and time)."""
+    stat = ttl.stat()
+    return (stat.st_size, stat.st_mtime_ns) == (layout.size, layout.mtime_ns) and bool(stat.st_size)
 
 
 def _splice(graph: GraphStore, source: int, old: mmap.mmap, layout: Layout,
