@@ -18,12 +18,12 @@ day; then, in the same run:
   baseline of the same run,
 
 and each add's time is printed, in seconds and as a share of the rebuild's, in
-total and for its parts: ``page`` (what the add waits for graph.html and the search
-index, which a second process draws and updates beside it), ``ttl`` (the union's
-counts and graph.ttl), ``people`` (the identity links of kg.people) and ``search``
-(the search index, when the add updates it itself: a graph too small for the
-second process, or the baseline's rebuild), with whether every graph.ttl is
-byte-identical to the rebuild's.
+total and for its parts: ``page`` (what the add waits for graph.html and graph.ttl,
+which a second process draws and splices beside it), ``ttl`` (the union's counts, and
+graph.ttl when the add writes it itself: a graph too small for the second process, or
+the baseline's whole file), ``people`` (the identity links of kg.people) and
+``search`` (the search index), with whether every graph.ttl is byte-identical to the
+rebuild's.
 The issue's targets: under 5 % on a one-year store and under 10 % at 10k papers.
 Timings are printed, never asserted.
 
