@@ -105,6 +105,17 @@ def test_the_page_is_drawn_by_its_own_process_and_equals_a_rebuild(
 
 
 @pytest.mark.usefixtures("parallel")
+def test_the_page_process_writes_no_graph_ttl_the_add_was_not_asked_for(
+        days: list[Path], tmp_path: Path) -> None:
+    """An add asked for N-Triples only leaves graph.ttl as the build wrote it."""
+    out = built(days, tmp_path)
+    before = (out / "graph.ttl").read_bytes()
+    result = add_to_output([days[-1]], out, formats=("nt",))
+    assert (out / "graph.ttl").read_bytes() == before
+    assert out / "graph.nt" in result.written and (out / "graph.nt").stat().st_size
+
+
+@pytest.mark.usefixtures("parallel")
 def test_a_failed_page_process_leaves_the_page_to_the_add(
         days: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = built(days, tmp_path)

@@ -227,7 +227,8 @@ def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathL
                                    union_change=change)
         union_after = union.follow(graph, workspace.directory, previous, kept, change)
         facts, lines = union_after.facts, union_after.lines
-        drawn = page_job.LoadChange.of(generation, change) if generation is not None else None
+        drawn = page_job.LoadChange.of(generation, change, turtle="turtle" in formats) \
+            if generation is not None else None
         if page is not None:
             graph.close()  # flushed: the page's process reads the new union from disk
             page.draw(graph, drawn)

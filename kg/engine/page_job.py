@@ -85,17 +85,20 @@ def outline_path(directory: str | os.PathLike[str], token: str) -> Path:
 @dataclass(frozen=True, slots=True)
 class LoadChange:
     """What an add's load did to the union: the generation before it, the union lines
-    it removed and added, and every line it touched (:class:`kg.graph.store.UnionChange`)."""
+    it removed and added (:class:`kg.graph.store.UnionChange`), and every line it
+    touched, which the page's process splices into graph.ttl (None: the add writes no
+    graph.ttl)."""
 
     previous: str
     removed: set[str]
     added: set[str]
-    touched: set[str]
+    touched: set[str] | None
 
     @classmethod
-    def of(cls, previous: str, change: UnionChange) -> LoadChange:
+    def of(cls, previous: str, change: UnionChange, *, turtle: bool = True) -> LoadChange:
         before, after = change.before.lines, change.after.lines
-        return cls(previous, before - after, after - before, set(change.touched))
+        return cls(previous, before - after, after - before,
+                   set(change.touched) if turtle else None)
 
 
 @dataclass(slots=True)
@@ -117,7 +120,7 @@ class PageJob:
             if change is not None:
                 (self.checkpoint / _CHANGE).write_bytes(marshal.dumps(
                     (change.previous, sorted(change.removed), sorted(change.added),
-                     sorted(change.touched))))
+                     None if change.touched is None else sorted(change.touched))))
             graph.store.backup(str(self.checkpoint / "store"))
             self.child.stdin.write(f"{self.checkpoint / 'store'}\n")
             self.child.stdin.flush()
@@ -187,8 +190,9 @@ def draw(directory: Path, checkpoint: Path, previous: Outline | None = None) -> 
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             before, removed, added, touched = marshal.loads(
                 (checkpoint.parent / _CHANGE).read_bytes())
-            change = LoadChange(before, set(removed), set(added), set(touched))
-        if change is not None:
+            change = LoadChange(before, set(removed), set(added),
+                                None if touched is None else set(touched))
+        if change is not None and change.touched is not None:
             splice.rewrite(graph, directory, change.previous, change.touched)
         return draw_page(directory, graph, change, previous=previous)
     finally:
