@@ -96,25 +96,22 @@ def rewrite(graph: GraphStore, directory: str | os.PathLike[str], previous: str 
     """
     ttl = Path(directory) / "graph.ttl"
     layout = _layout(Path(directory) / RECORD)
-    if layout is None or not ttl.is_file():
+    if layout is None or not ttl.is_file() or not _recorded(ttl, layout):
         return False
-    if layout.token == graph.union_token() and _recorded(ttl, layout):
+    if layout.token == graph.union_token():
         return True
     if previous is None or layout.token != previous:
         return False
-    with open(ttl, "rb") as source:
-        stat = os.fstat(source.fileno())
-        if (stat.st_size, stat.st_mtime_ns) != (layout.size, layout.mtime_ns) \
-                or not stat.st_size:
-            return False
-        with mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as old:
-            written = _splice(graph, source.fileno(), old, layout, touched, ttl)
+    with open(ttl, "rb") as source, \
+            mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as old:
+        written = _splice(graph, source.fileno(), old, layout, touched, ttl)
     record(directory, graph.union_token(), graph.base, graph.void(), written)
     return True
 
 
 def _recorded(ttl: Path, layout: Layout) -> bool:
-    """Whether the file ``ttl`` is the one ``layout`` records (size and time)."""
+    """Whether the file ``ttl`` is the one ``layout`` records (size and time, the check
+    ``make`` and ``rsync`` use), and not empty."""
     stat = ttl.stat()
     return (stat.st_size, stat.st_mtime_ns) == (layout.size, layout.mtime_ns) and bool(stat.st_size)
 

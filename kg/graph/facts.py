@@ -112,8 +112,8 @@ class Lookup(Protocol):
 
 
 class StoreLookup:
-    """:class:`Lookup` answered by a store's union, for an add (whose facts were not
-    kept) and for a build too big for facts.
+    """:class:`Lookup` answered by a store's union, for a run that follows a change (an
+    add keeps no facts: :func:`kg.people.snapshot.refreshed`, :mod:`kg.view.outline`).
 
     Each term is looked up in Oxigraph's indexes, so the cost follows the number of
     terms asked about, not the size of the union. The terms asked about are IRIs

@@ -14,11 +14,11 @@ import os
 from collections.abc import Collection
 from pathlib import Path
 
-from kg.graph.facts import StoreLookup, UnionFacts
+from kg.graph.facts import UnionFacts
 from kg.graph.store import GraphStore
 from kg.people.curation import Curation, default_path, read_curation
 from kg.people.links import refresh, stored_curation_path
-from kg.people.snapshot import read_snapshot, refreshed, refreshed_in_store, snapshot_of
+from kg.people.snapshot import read_snapshot, refreshed, snapshot_of
 from kg.people.state import PeopleState
 from kg.read.parse import ParseResult
 
@@ -44,18 +44,15 @@ def refresh_people(graph: GraphStore, curation: Curation, parsed: ParseResult,
     the state they were computed from, for the next run (:mod:`kg.people.state`).
 
     ``state``, the last run's, spares the pairs the change cannot reach; with
-    ``changed``, the union lines that changed since it was taken, only the touched
-    part of its snapshot is read again, from the store's indexes: by entry
-    (:func:`kg.people.snapshot.refreshed`) or, for a snapshot keyed by day graph,
-    with ``graphs`` (the day graphs the change retracted or wrote,
-    :func:`kg.people.snapshot.refreshed_in_store`). Without them the people are read
-    whole, from ``facts`` when they hold the whole union, else from the store.
+    ``changed``, the union lines that changed since it was taken, and ``graphs``, the
+    day graphs the change retracted or wrote, only the touched part of its snapshot
+    is read again, from the store's indexes (:func:`kg.people.snapshot.refreshed`).
+    Without them the people are read whole, from ``facts`` when they hold the whole
+    union, else from the store.
     """
     whole = facts if facts is not None and facts.complete else None
-    if state is not None and changed is not None and not state.snapshot.by_graph:
-        snap = refreshed(state.snapshot, StoreLookup(graph.store), changed)
-    elif state is not None and changed is not None and graphs is not None:
-        snap = refreshed_in_store(state.snapshot, graph.store, changed, graphs)
+    if state is not None and changed is not None and graphs is not None:
+        snap = refreshed(state.snapshot, graph.store, changed, graphs)
     elif whole is not None:
         snap = snapshot_of(whole)
     else:

@@ -166,32 +166,25 @@ def snapshot_of(facts: UnionFacts) -> Snapshot:
     return snap
 
 
-def refreshed(old: Snapshot, lookup: Lookup, lines: Iterable[str]) -> Snapshot:
-    """:func:`snapshot_of` the union, given ``old``, its snapshot (listings keyed by
-    entry) before the union ``lines`` changed (came or went): only what those lines
-    can touch is read again (the people, entries, papers and accounts they name,
-    and the papers behind the entries' authorships, the items and the accounts),
-    from the union's facts (a scan of a predicate's lines) or the store's indexes
-    (:class:`~kg.graph.facts.StoreLookup`), so a day's change costs a few lookups,
-    not a snapshot.
-    """
-    persons, entries, papers, accounts = _touched(lines, lookup)
-    part = _read(lookup, persons, entries, papers)
-    return _patched(old, lookup, part, persons, papers, accounts,
-                    {value(entry) for entry in entries}, part.listings)
+def refreshed(old: Snapshot, store: ox.Store, lines: Iterable[str],
+              graphs: Collection[str]) -> Snapshot:
+    """The snapshot of ``store``'s union, given ``old``, its snapshot before a load
+    changed the union ``lines`` and retracted or wrote the day ``graphs``: only what
+    those lines can touch is read again (the people, entries, papers and accounts
+    they name, and the papers behind the entries' authorships, the items and the
+    accounts), looked up term by term in the store's indexes, so a day's change
+    costs a few lookups, not a snapshot.
 
-
-def refreshed_in_store(old: Snapshot, store: ox.Store, lines: Iterable[str],
-                       graphs: Collection[str]) -> Snapshot:
-    """:func:`read_snapshot` of ``store``, given ``old``, its snapshot before a load
-    changed the union ``lines`` and retracted or wrote the day ``graphs``.
-
-    For a graph too big for facts: what :func:`refreshed` reads from them is looked
-    up in the store's indexes, term by term, and the listings (keyed by day graph,
-    as :func:`read_snapshot` keys them) are read again for the changed graphs alone.
+    The listings stay keyed as ``old``'s: by digest entry (:func:`snapshot_of`), the
+    touched entries read again; or by day graph (:func:`read_snapshot`), the changed
+    graphs read again.
     """
     lookup = StoreLookup(store)
-    persons, _, papers, accounts = _touched(lines, lookup)
+    persons, entries, papers, accounts = _touched(lines, lookup)
+    if not old.by_graph:
+        part = _read(lookup, persons, entries, papers)
+        return _patched(old, lookup, part, persons, papers, accounts,
+                        {value(entry) for entry in entries}, part.listings)
     part = _read(lookup, persons, set(), papers)
     listings: dict[Listing, dict[int, str]] = defaultdict(dict)
     if graphs:

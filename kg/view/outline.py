@@ -42,7 +42,7 @@ _KIND_OF = {str(kind.cls): kind.name for kind in KINDS if kind.name != "day"}
 _UNION = ox.DefaultGraph()
 # What a paper's card reads (kg.view.projection.node_attributes), as the lines spell it:
 # the subject's own labels, URLs, tasks and types, and, joined, its entries (about it)
-# with their days and dates and their authorships' people and names.
+# with their days and their authorships' people and names.
 _OWN = frozenset(str(p) for p in (v.LABEL, v.PREF_LABEL, v.URL, v.CODE_REPOSITORY,
                                   TASK.predicate, v.TYPE))
 _LABELS = frozenset((str(v.LABEL), str(v.PREF_LABEL)))
