@@ -29,8 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def indexed(out: Path) -> list[tuple[str, str, str, str]]:
+    """The index's documents; every one is recorded under its node, and only those."""
     connection = sqlite3.connect(f"file:{out / SEARCH_FILE}?mode=ro", uri=True)
     try:
+        assert sorted(connection.execute("SELECT iri, rowid FROM docs")) == \
+            sorted(connection.execute("SELECT iri, doc FROM doc_of"))
         return sorted(connection.execute("SELECT iri, kind, label, body FROM docs"))
     finally:
         connection.close()
@@ -106,20 +109,27 @@ def test_a_replacing_add_drops_old_words_and_papers(
     assert indexed(out) == whole(out)
 
 
-@pytest.mark.parametrize("damage", ["other generation", "older file", "not an index", "missing"])
+@pytest.mark.parametrize("damage", ["other generation", "older file", "older layout",
+                                    "not an index", "missing"])
 def test_an_index_that_does_not_match_the_store_is_rebuilt_whole(
         built: tuple[Path, Path], damage: str) -> None:
     out, held = built
     path = out / SEARCH_FILE
     if damage == "other generation":  # an add died after its store, before its index
         connection = sqlite3.connect(path)
-        connection.execute("UPDATE meta SET value = 'elsewhere'")
+        connection.execute("UPDATE meta SET value = 'elsewhere' WHERE key = 'generation'")
         connection.execute("DELETE FROM docs")
         connection.commit()
         connection.close()
     elif damage == "older file":  # written by a release without the generation
         connection = sqlite3.connect(path)
         connection.execute("DROP TABLE meta")
+        connection.commit()
+        connection.close()
+    elif damage == "older layout":  # the generation, but no documents kept by node
+        connection = sqlite3.connect(path)
+        connection.execute("DELETE FROM meta WHERE key = 'format'")
+        connection.execute("DROP TABLE doc_of")
         connection.commit()
         connection.close()
     elif damage == "not an index":
@@ -142,7 +152,8 @@ def test_the_index_records_the_store_generation(built: tuple[Path, Path]) -> Non
         graph.close()
     connection = sqlite3.connect(out / SEARCH_FILE)
     try:
-        assert connection.execute("SELECT value FROM meta").fetchall() == [(token,)]
+        assert connection.execute("SELECT value FROM meta WHERE key = 'generation'"
+                                  ).fetchall() == [(token,)]
     finally:
         connection.close()
 

@@ -85,6 +85,24 @@ def test_a_day_dropped_from_a_file_disappears(tmp_path: Path, examples_dir: Path
     assert graph.serialize() == fresh.serialize()
 
 
+def test_the_manifest_without_counts_and_the_counts_of_some_days(
+        tmp_path: Path, examples_dir: Path) -> None:
+    """What an add reads: the manifest without entry counts, then the counts of the
+    days it replaces only; together they say what the counted manifest says."""
+    graph = GraphStore()
+    kg.add(sorted(examples_dir.glob("*.md")), graph)
+    counted = graph.manifest()
+    assert len(counted) == 2 and all(item.entries > 0 for item in counted)
+    uncounted = graph.manifest(entries=False)
+    assert [item.entries for item in uncounted] == [0, 0]
+    assert [(i.source, i.day, i.sha256, i.graph, i.name) for i in uncounted] == \
+        [(i.source, i.day, i.sha256, i.graph, i.name) for i in counted]
+    first = counted[0]
+    assert graph.entry_counts([first.graph]) == {first.graph: first.entries}
+    assert graph.entry_counts(i.graph for i in counted) == {i.graph: i.entries for i in counted}
+    assert graph.entry_counts([]) == {}
+
+
 def test_status_lists_each_file_and_the_totals(days: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     run("build", str(days), "-o", str(out))

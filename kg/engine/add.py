@@ -103,7 +103,7 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
     the curation file (read first, so a bad one stops the run before any write)."""
     names = [os.fspath(item) for item in inputs]
     curation = start_people(people, names, graph)
-    manifest = graph.manifest()
+    manifest = graph.manifest(entries=False)
     known: dict[str, list[Ingested]] = {}
     for item in manifest:
         known.setdefault(item.source, []).append(item)
@@ -128,7 +128,7 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
         else:
             result.added.append(document.key)
             change = FileChange(document.key, "added")
-        change.entries_before = sum(item.entries for item in before)
+        change.entries_before = sum(graph.entry_counts(item.graph for item in before).values())
         result.files.append(change)
         documents.append(document)
     report = Progress(len(documents), enabled=progress) if progress is not False else None

@@ -20,6 +20,7 @@ The result is deterministic: nodes and edges keep the view's order.
 from __future__ import annotations
 
 import difflib
+import heapq
 import re
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
@@ -331,7 +332,7 @@ def overview_of(tasks: dict[str, dict[str, Any]], papers_of: dict[str, list[str]
         for i, first in enumerate(ordered):
             for second in ordered[i + 1:]:
                 shared[(first, second)] = shared.get((first, second), 0) + 1
-    ranked = {task: sorted(papers, key=lambda p: (-degree[p], str(p)))[:papers_per_task]
+    ranked = {task: heapq.nsmallest(papers_per_task, papers, key=lambda p: (-degree[p], p))
               for task, papers in papers_of.items()}
     attrs_of = attributes(sorted({p for papers in ranked.values() for p in papers}))
     result: nx.MultiDiGraph[str] = nx.MultiDiGraph()

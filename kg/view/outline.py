@@ -77,12 +77,15 @@ class Outline:
 
     def overview(self) -> tuple[int, dict[str, list[str]], dict[str, int], dict[str, str]]:
         """What :func:`kg.view.focus.overview_of` takes, as values: the number of drawn
-        nodes, each task's papers (tasks in sorted order), those papers' degrees, and
-        the kinds of those tasks and papers."""
-        papers_of = {value(task): sorted(value(paper) for paper in self.papers[task])
-                     for task in sorted(self.papers, key=value)}
-        degree = {value(paper): self.degree[paper] for found in self.papers.values()
-                  for paper in found}
+        nodes, each task's papers (tasks in sorted order, papers in any), those papers'
+        degrees, and the kinds of those tasks and papers."""
+        degree: dict[str, int] = {}
+        papers_of: dict[str, list[str]] = {}
+        # The papers in no particular order: the overview ranks them (30k at a year).
+        for task, found in sorted((value(task), found) for task, found in self.papers.items()):
+            values = [_value(paper) for paper in found]
+            degree.update(zip(values, map(self.degree.__getitem__, found), strict=True))
+            papers_of[task] = values
         kinds = dict.fromkeys(degree, "paper") | dict.fromkeys(papers_of, "task")
         return len(self.kinds), papers_of, degree, kinds
 
@@ -225,6 +228,11 @@ def tally(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]) -> Outline:
     for (task, paper), count in listed.items():
         papers[task][paper] = count
     return Outline(kinds, {node: degree[node] for node in kinds}, papers)
+
+
+def _value(term: str) -> str:
+    """:func:`kg.graph.facts.value`, with an IRI's (every paper's) cut out in place."""
+    return term[1:-1] if term[0] == "<" else value(term)
 
 
 def _around(store: ox.Store, node: str, predicate: ox.NamedNode, *,
