@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
@@ -83,6 +84,19 @@ def test_reference_is_what_help_prints(kg_cli: Kg) -> None:
         printed = done.stdout.replace("Usage: python -m kg", "Usage: kg", 1)  # as the script
         heading = f"$ kg {name} --help\n" if name else "$ kg --help\n"
         assert heading + printed in section, name
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    """``kg add`` runs every morning: its start does not import the other commands'
+    modules (the server, the query sandbox, the people review, the page drawing)."""
+    code = ("import sys, click; from kg.cli import main; "
+            "main.get_command(click.Context(main), 'add'); "
+            "print(' '.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout.split())
+    assert "kg.cli.store" in loaded
+    assert not loaded & {"kg.cli.sparql", "kg.cli.view", "kg.cli.people", "kg.cli.build",
+                         "kg.sparql.server", "kg.sparql.sandbox", "networkx"}
 
 
 def test_every_command_and_option_has_help() -> None:
