@@ -11,6 +11,7 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from kg.engine import union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
 from kg.people import state as people_state
-from kg.people.candidates import generate
+from kg.people.candidates import Blocking, generate
 from kg.people.curation import read_curation
 from kg.people.review import apply_to_store
 from kg.people.snapshot import Snapshot, index
@@ -235,7 +236,8 @@ def test_a_patched_snapshot_compares_only_its_scope(days: list[Path], tmp_path: 
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    limit: int | None) -> None:
     """The people whose facts changed, found from the keys an add's patch touched
-    (its Scope), are the ones a comparison of every key finds: for new days and
+    (its Scope), are the ones a comparison of every key finds, and so are the people
+    whose names changed (the blocking compares only the scope's): for new days and
     corrected ones (a renamed author, a new account, a dropped link and row), with
     the snapshot's listings keyed by entry (a build within the facts' limit) and by
     day graph (past it), each patched from the store's indexes."""
@@ -253,13 +255,27 @@ def test_a_patched_snapshot_compares_only_its_scope(days: list[Path], tmp_path: 
         compared.append(len(scoped))
         return scoped
 
+    real_rename = Blocking.rename
+    renamed: list[int] = []
+
+    def within_scope(block: Blocking, names: Mapping[str, list[str]],
+                     within: Iterable[str] | None = None) -> set[str]:
+        assert within is not None, "the add compared every person's names"
+        differ = {person for person in block.names.keys() | names.keys()
+                  if block.names.get(person) != names.get(person)}
+        assert differ <= set(within), differ - set(within)
+        renamed.append(len(differ))
+        return real_rename(block, names, within)
+
     monkeypatch.setattr(people_state, "changed_people", both)
+    monkeypatch.setattr(Blocking, "rename", within_scope)
     for day in days[-3:]:
         add_to_output([day], out)
     for day in (days[4], days[11]):
         corrected(day)
         add_to_output([day], out)
     assert len(compared) == 5 and all(compared), compared
+    assert len(renamed) == 5 and any(renamed), renamed
 
 
 def _unscoped(snap: Snapshot) -> Snapshot:

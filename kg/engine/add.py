@@ -152,8 +152,9 @@ def _ingest(inputs: Inputs, graph: GraphStore, *, progress: bool | None,
 
 def _moved_from(document: Document, known: dict[str, list[Ingested]]) -> str | None:
     """The recorded path of a file with these bytes that no longer exists, if any."""
+    digest = document.sha256  # hashed once, not once per known file
     for key, items in sorted(known.items()):
-        if {item.sha256 for item in items} == {document.sha256} and key != document.key \
+        if {item.sha256 for item in items} == {digest} and key != document.key \
                 and key.startswith("/") and not os.path.exists(key):
             return key
     return None

@@ -13,7 +13,7 @@ the people whose names changed are formed again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from kg.people import names as nm
@@ -57,15 +57,18 @@ class Blocking:
     def candidates(self) -> Candidates:
         return Candidates(dict(sorted(self.rules.items())), dict(sorted(self.matches.items())))
 
-    def rename(self, names: dict[str, list[str]]) -> set[str]:
+    def rename(self, names: Mapping[str, list[str]], within: Iterable[str] | None = None
+               ) -> set[str]:
         """Re-index the people whose names differ in ``names`` (person → names, all
-        people) and form their pairs again; returns those people.
+        people) and form their pairs again; returns those people. With ``within``, the
+        only people whose names may differ (what a patched snapshot knows), no one else
+        is compared.
 
         Everyone whose compact key meets a key of theirs, before or after, gets
         their ambiguity matches taken again.
         """
-        changed = {person for person in self.names.keys() | names.keys()
-                   if self.names.get(person) != names.get(person)}
+        people = self.names.keys() | names.keys() if within is None else within
+        changed = {person for person in people if self.names.get(person) != names.get(person)}
         keys: set[str] = set()  # every key the changed people held, before or after
         for person in changed:
             keys |= self._drop(person)

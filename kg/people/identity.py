@@ -59,6 +59,12 @@ def owning(snap: Snapshot) -> set[str]:
             for person in slots.values()} & snap.names.keys()
 
 
+def owns(snap: Snapshot, person: str) -> bool:
+    """Whether ``person`` is in :func:`owning` (looked up for one person)."""
+    return person in snap.names and any(listing[1] in snap.owners
+                                        for listing in snap.listings_of.get(person, ()))
+
+
 def account_links(snap: Snapshot, person: str) -> tuple[IdentityLink, ...]:
     """A person and a GitHub/HF account: the account owns an artefact of one of the
     person's papers and its name matches one of the person's name keys (automatic

@@ -40,8 +40,8 @@ from typing import Any
 
 from kg.people.candidates import Blocking, Pair, blocking
 from kg.people.evidence import EvidenceFinder
-from kg.people.identity import IdentityLink, account_links, owning, person_link
-from kg.people.snapshot import Snapshot, index
+from kg.people.identity import IdentityLink, account_links, owning, owns, person_link
+from kg.people.snapshot import Scope, Snapshot, index
 
 #: The layout of :func:`dump`'s bytes; change it when the state's fields change.
 _FORMAT = "paperkg people state 5"
@@ -86,7 +86,9 @@ def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
     old = state.snapshot
     changed = changed_people(old, snap)
     before = state.blocking.rules
-    renamed = state.blocking.rename(snap.names)
+    # The blocking holds ``old``'s names: a snapshot patched from it names its people.
+    scope = _scope(old, snap)
+    renamed = state.blocking.rename(snap.names, scope.persons if scope else None)
     after = state.blocking.rules
     near = renamed | _partners(before, renamed) | _partners(after, renamed)
     # A co-author before but not after (or after only) is on a listing that changed.
@@ -100,7 +102,7 @@ def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
         pairs[key] = kept
     accounts = {person: found for person, found in state.accounts.items()
                 if person not in changed}
-    for person in sorted(changed & owning(snap)):
+    for person in sorted(person for person in changed if owns(snap, person)):
         if found := account_links(snap, person):
             accounts[person] = found
     return PeopleState(snap, state.blocking, pairs, dict(sorted(accounts.items())))
@@ -111,7 +113,7 @@ def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
     their papers' tasks, owners, identifiers or owners' names. Where ``new`` was
     patched from ``old`` only the keys of its :class:`~kg.people.snapshot.Scope` are
     compared, else every key."""
-    scope = new.scope if new.scope is not None and new.scope.base() is old else None
+    scope = _scope(old, new)
     people = scope.persons if scope else old.names.keys() | new.names.keys()
     changed = {person for person in people
                if old.names.get(person) != new.names.get(person)}
@@ -132,6 +134,11 @@ def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
         changed.update(person for (_, paper), slots in new.listings.items() if paper in papers
                        for person in slots.values())
     return changed
+
+
+def _scope(old: Snapshot, new: Snapshot) -> Scope | None:
+    """Where ``new`` may differ from ``old``, if it was patched from it."""
+    return new.scope if new.scope is not None and new.scope.base() is old else None
 
 
 def _differ(old: Mapping[str, object], new: Mapping[str, object],
