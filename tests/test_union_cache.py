@@ -99,11 +99,19 @@ def no_full_pass(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def assert_as_rebuilt(out: Path, full: Path) -> None:
     """graph.ttl, the store's VoID description and the kept outline (with its cards)
-    equal a rebuild's."""
+    equal a rebuild's; no kept file of another generation is left."""
     assert (out / "graph.ttl").read_bytes() == (full / "graph.ttl").read_bytes()
     assert stored_void(out) == stored_void(full)
     ours, theirs = kept_outline(out), kept_outline(full)
     assert ours == theirs and ours.drawn == theirs.drawn
+    graph = Workspace(out).open(read_only=True)
+    try:
+        token = graph.union_token()
+    finally:
+        graph.close()
+    left = [path.name for path in [*out.glob(".union-*"), *out.glob(".outline-*")]
+            if token is None or token not in path.name]
+    assert left == [], "files of another generation were left"
 
 
 def test_a_build_keeps_the_union_lines_of_its_store(days: list[Path], tmp_path: Path) -> None:

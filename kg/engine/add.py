@@ -238,12 +238,16 @@ def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathL
                                       union_after.changed, change.graphs)
         # Written by a thread while this one flushes the store, updates the search index
         # and waits for the page's process: much of that time is spent outside Python.
-        kept_people = behind.submit(union.keep_people, workspace.directory,
-                                    graph.union_token(), people_after)
+        # The thread then deletes the other generations' files (after the new state is
+        # written: it would take that write's temporary file for a killed run's).
+        token = graph.union_token()
+        kept_people = behind.submit(union.keep_people, workspace.directory, token, people_after)
+        dropped = behind.submit(union.drop_others, workspace.directory, token) \
+            if token is not None else None
         graph.close()
         from kg.web.search import SEARCH_FILE, update_index
 
-        update_index(graph.store, workspace.directory / SEARCH_FILE, graph.union_token() or "",
+        update_index(graph.store, workspace.directory / SEARCH_FILE, token or "",
                      previous=generation, lines=change.touched)
         workspace.write_warnings(result.parsed.diagnostics)
         if export:
@@ -256,6 +260,8 @@ def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathL
             result.notes = notes
             result.written.append(workspace.page_path)
         kept_people.result()
+        if dropped is not None:
+            dropped.result()
         workspace.mark_generation()  # the store and search index are written
     finally:
         if page is not None:
