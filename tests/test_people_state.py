@@ -62,6 +62,10 @@ def random_snapshot(rng: random.Random) -> Snapshot:
     return make(names, listings, tasks, owners, account_names, ids)
 
 
+SNAPSHOT_FIELDS = ("names", "listings", "tasks", "owners", "account_names", "paper_ids",
+                   "listings_of", "papers_of", "owned", "listed")
+
+
 def edited(snap: Snapshot, rng: random.Random) -> Snapshot:
     """``snap`` with one to three random edits of the kinds a day or a correction makes."""
     new = copy.deepcopy(Snapshot(snap.names, snap.listings, snap.tasks, snap.owners,
@@ -106,14 +110,20 @@ def assert_same(found: people_state.PeopleState, expected: people_state.PeopleSt
 
 
 @pytest.mark.parametrize("seed", range(int(os.environ.get("KG_PEOPLE_SEEDS", "200"))))
-def test_advancing_ends_where_weighing_everything_does(seed: int) -> None:
+def test_advancing_ends_where_weighing_everything_does(seed: int, tmp_path: Path) -> None:
+    """Each step's state is kept and read back (its tables then read key by key, and
+    whole where an unpatched snapshot is compared), as an add reads the last one."""
     rng = random.Random(seed)
     snap = random_snapshot(rng)
     state = people_state.fresh(snap)
     weighed = len(state.pairs)
-    for _ in range(6):
+    path = tmp_path / "people.sqlite"
+    for step in range(6):
+        people_state.save(state, path, f"generation {step}")
+        kept = people_state.load(path, f"generation {step}")
+        assert kept is not None
         snap = edited(snap, rng)
-        state = people_state.advance(state, snap)
+        state = people_state.advance(kept, snap)
         assert_same(state, people_state.fresh(snap))
         weighed += len(state.pairs)
     assert weighed, "the random people never formed a candidate pair: the test proved nothing"
@@ -146,16 +156,23 @@ def test_a_person_gone_reweighs_the_pairs_of_its_former_partners() -> None:
     assert "AGAINST" not in state.pairs[key].description
 
 
-def test_a_state_reads_back_and_damage_is_refused() -> None:
+def test_a_state_reads_back_and_damage_is_refused(tmp_path: Path) -> None:
     state = people_state.fresh(random_snapshot(random.Random(1)))
-    data = b"".join(people_state.dump(state))
-    back = people_state.load(data)
+    path = tmp_path / "people.sqlite"
+    people_state.save(state, path, "g1")
+    back = people_state.load(path, "g1")
     assert back is not None
     assert_same(back, state)
-    assert back.snapshot.listings_of == state.snapshot.listings_of
+    for name in SNAPSHOT_FIELDS:
+        assert getattr(back.snapshot, name) == getattr(state.snapshot, name), name
+    assert back.written == state.written and back.snapshot.by_graph == state.snapshot.by_graph
+    assert people_state.load(path, "g2") is None, "a state of another generation was used"
+    assert people_state.load(tmp_path / "missing.sqlite", "g1") is None
+    data = path.read_bytes()
     other_layout = data.replace(b"paperkg people state", b"paperkg people other")
     for damaged in (data[: len(data) // 2], b"", b"\x00" * 40, other_layout):
-        assert people_state.load(damaged) is None
+        path.write_bytes(damaged)
+        assert people_state.load(path, "g1") is None
 
 
 @pytest.fixture()
@@ -167,17 +184,11 @@ def days(corpus_dir: Path, tmp_path: Path) -> list[Path]:
 def kept_state(out: Path) -> people_state.PeopleState:
     graph = Workspace(out).open(read_only=True)
     try:
-        data = union.carried_people(out, graph.union_token())
+        state = union.carried_people(out, graph.union_token())
     finally:
         graph.close()
-    assert data is not None, "no people state kept for the store's union"
-    state = people_state.load(data)
-    assert state is not None, "the people state kept does not read back"
+    assert state is not None, "no people state kept for the store's union"
     return state
-
-
-SNAPSHOT_FIELDS = ("names", "listings", "tasks", "owners", "account_names", "paper_ids",
-                   "listings_of", "papers_of")
 
 
 def corrected(day: Path) -> None:
@@ -280,7 +291,7 @@ def test_a_patched_snapshot_compares_only_its_scope(days: list[Path], tmp_path: 
 
 def _unscoped(snap: Snapshot) -> Snapshot:
     return Snapshot(snap.names, snap.listings, snap.tasks, snap.owners, snap.account_names,
-                    snap.paper_ids, snap.listings_of, snap.papers_of)
+                    snap.paper_ids, snap.listings_of, snap.papers_of, snap.owned, snap.listed)
 
 
 PEOPLE_DATA = Path(__file__).resolve().parent / "data" / "people"

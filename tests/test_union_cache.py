@@ -208,20 +208,33 @@ def test_a_stale_file_of_another_generation_is_not_used(
         days: list[Path], tmp_path: Path) -> None:
     """The store replaced behind the folder's back by one of less data: the folder's
     union lines, people state and outline are of another generation. The add follows
-    the new store's own counts and deletes the stale files."""
+    the new store's own counts, deletes the stale files and keeps the people state of
+    the new generation."""
     reference = rebuilt([*days[:3], days[-1]], tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out)
     stale = {path.name for path in [*out.glob(".union-*"), *out.glob(".outline-*")]}
-    assert len(stale) == 3
+    assert len(stale) == 2
+    stale_token = store_token(out)
     other = tmp_path / "other"
     kg.build(days[:3], other, html=False)
     shutil.rmtree(out / "store")
     shutil.copytree(other / "store", out / "store")
+    assert union.carried_people(out, store_token(out)) is None, "a stale people state was used"
     add_to_output([days[-1]], out)
     assert (out / "graph.ttl").read_bytes() == reference
     assert not stale & {path.name for path in out.glob(".*")}
     assert_as_rebuilt(out, tmp_path / "full")
+    assert union.carried_people(out, store_token(out)) is not None
+    assert union.carried_people(out, stale_token) is None
+
+
+def store_token(out: Path) -> str | None:
+    graph = Workspace(out).open(read_only=True)
+    try:
+        return graph.union_token()
+    finally:
+        graph.close()
 
 
 # Each snippet SIGKILLs the add at one step; the kill is real, the step deterministic.
@@ -230,6 +243,7 @@ KILLS = {
     "after the store transaction": "union.follow",
     "before the VoID is stored": "GraphStore.store_void",
     "before the people state is kept": "union.keep_people",
+    "while the people state is written": "people_state.write",
     "before graph.ttl is written": "add_mod._write_exports",
     "after graph.ttl is spliced, before its record": "splice.record",
     "full pass: while writing the union lines": "union.LineCounter.add",
@@ -240,9 +254,11 @@ import os, signal, sys
 import kg.engine.add as add_mod
 from kg.engine import splice, union
 from kg.graph.store import GraphStore
+from kg.people import state as people_state
 owner, _, name = {target!r}.rpartition(".")
 owner = {{"union": union, "add_mod": add_mod, "GraphStore": GraphStore,
-          "union.LineCounter": union.LineCounter, "splice": splice}}[owner]
+          "union.LineCounter": union.LineCounter, "splice": splice,
+          "people_state": people_state}}[owner]
 real = getattr(owner, name)
 calls = []
 def kill(*args, **kwargs):
@@ -263,7 +279,8 @@ def test_an_add_killed_at_any_step_is_repaired_by_the_next(
     kg.build(days[:-2], out)  # with its page: its outline keeps the add in one process
     if moment.startswith("full pass"):
         drop_void(out)
-    after = 100 if "LineCounter" in KILLS[moment] else 0
+    # The union lines past their first hundred; the people state's tables past three.
+    after = {"union.LineCounter.add": 100, "people_state.write": 3}.get(KILLS[moment], 0)
     script = textwrap.dedent(SCRIPT.format(target=KILLS[moment], after=after))
     process = subprocess.run([sys.executable, "-c", script, str(days[-2]), str(out)],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -218,13 +218,13 @@ def assert_state_is_the_store_s(out: Path) -> None:
     try:
         token = graph.union_token()
         assert token is not None
-        state = people_state.load(union.people_path(out, token).read_bytes())
+        state = people_state.load(union.people_path(out), token)
         assert state is not None
         stored = read_snapshot(graph.store)
     finally:
         graph.close()
     for name in ("names", "listings", "tasks", "owners", "account_names", "paper_ids",
-                 "listings_of", "papers_of"):
+                 "listings_of", "papers_of", "owned", "listed"):
         assert getattr(state.snapshot, name) == getattr(stored, name), name
 
 

@@ -55,8 +55,8 @@ def test_install_swaps_the_new_store_in(built: Path, tmp_path: Path) -> None:
     assert (workspace.store_path / "marker").read_text() == "new"
     names = sorted(p.name for p in out.iterdir())
     assert [n for n in names if not n.startswith(".union-")] == [
-        ".graph-ttl.json", "generation", "graph.ttl", "search.sqlite", "store",
-        "warnings.log"]
+        ".graph-ttl.json", ".people-state.sqlite", "generation", "graph.ttl", "search.sqlite",
+        "store", "warnings.log"]
 
 
 def test_a_swap_killed_halfway_is_undone(built: Path, tmp_path: Path) -> None:

@@ -23,7 +23,6 @@ from kg.engine.workspace import Workspace
 from kg.export.formats import by_name
 from kg.graph.listings import conflicting_listings, stored_conflicts
 from kg.graph.store import GraphStore, Ingested, UnionChange
-from kg.people import state as people_state
 from kg.people.curation import Curation
 from kg.people.hook import refresh_people, start_people
 from kg.read.parse import ParseResult, parse_documents
@@ -233,8 +232,7 @@ def _add_with(behind: ThreadPoolExecutor, inputs: Inputs, output: str | os.PathL
         if page is not None:
             graph.close()  # flushed: the page's process reads the new union from disk
             page.draw(graph, drawn)
-        people_before = people_state.load(people_kept) if people_kept is not None else None
-        people_after = refresh_people(graph, curation, result.parsed, facts, people_before,
+        people_after = refresh_people(graph, curation, result.parsed, facts, people_kept,
                                       union_after.changed, change.graphs)
         # Written by a thread while this one flushes the store, updates the search index
         # and waits for the page's process: much of that time is spent outside Python.

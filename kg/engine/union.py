@@ -10,8 +10,9 @@ So, for the union generation the store holds
   load changed (:class:`kg.graph.store.UnionChange`: which touched lines and terms
   the union held before and after), in time proportional to the change
   (:func:`follow`), so an add on a graph of 100k papers makes no pass over its union.
-* ``.union-TOKEN.people``: what the identity links were computed from
-  (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches.
+* ``.people-state.sqlite``: what the identity links were computed from
+  (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches;
+  it records its generation, and an add reads and updates it key by key.
 * ``.union-TOKEN.nt``: the build's sorted union lines. Without counts to follow (a
   store without its VoID description), an add merges this file with its change in
   one sequential pass (the lines it touched leave, those still in the union come
@@ -45,11 +46,12 @@ from kg.graph.store import GraphStore, UnionChange, triple_key
 from kg.graph.void import Counts, LineCounter
 from kg.people import state as people_state
 from kg.people.state import PeopleState
+from kg.support import collector
 from kg.support.atomic import atomic_writer
 
 PREFIX = ".union-"
 SUFFIX = ".nt"
-PEOPLE_SUFFIX = ".people"
+PEOPLE_FILE = ".people-state.sqlite"
 
 
 def union_path(directory: str | os.PathLike[str], token: str) -> Path:
@@ -66,29 +68,30 @@ def current(graph: GraphStore, directory: str | os.PathLike[str]) -> Path | None
     return path if path.is_file() else None
 
 
-def people_path(directory: str | os.PathLike[str], token: str) -> Path:
-    """Where the people state (:mod:`kg.people.state`) of generation ``token`` is kept."""
-    return Path(directory) / f"{PREFIX}{token}{PEOPLE_SUFFIX}"
+def people_path(directory: str | os.PathLike[str]) -> Path:
+    """Where the people state (:mod:`kg.people.state`) is kept: one SQLite file that
+    records its union generation and that an add updates in place."""
+    return Path(directory) / PEOPLE_FILE
 
 
 def keep_people(directory: str | os.PathLike[str], token: str | None,
                 state: PeopleState | None) -> None:
-    """Keep the people state of the union generation ``token`` for the next add."""
+    """Keep the people state of the union generation ``token`` for the next add.
+
+    Without the cyclic collector: the buckets written are many small acyclic objects,
+    and at a build's end the collector walked all of the build's data for them (the
+    year's state took 0.65 s to write with it, 0.25 s without)."""
     if state is not None and token is not None:
-        with atomic_writer(people_path(directory, token)) as handle:
-            handle.writelines(people_state.dump(state))
+        with collector.paused():
+            people_state.save(state, people_path(directory), token)
+    if state is not None and state.kept is not None:
+        state.kept.db.close()
 
 
-def carried_people(directory: str | os.PathLike[str], token: str | None) -> bytes | None:
-    """The people state the last run kept for the union generation ``token``, as
-    :func:`kg.people.state.load` reads it (the bytes: reading them is what must
-    happen before the add replaces the generation's files; decoding can wait)."""
-    if token is None:
-        return None
-    try:
-        return people_path(directory, token).read_bytes()
-    except OSError:
-        return None
+def carried_people(directory: str | os.PathLike[str], token: str | None) -> PeopleState | None:
+    """The people state the last run kept for the union generation ``token``, if any
+    (its tables are read on demand, :mod:`kg.people.kept`)."""
+    return people_state.load(people_path(directory), token) if token is not None else None
 
 
 def keep(graph: GraphStore, lines: Path, directory: str | os.PathLike[str]) -> Path:

@@ -13,7 +13,7 @@ the people whose names changed are formed again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping, MutableSet
 from dataclasses import dataclass, field
 
 from kg.people import names as nm
@@ -47,10 +47,10 @@ class Blocking:
     people with a full name; ``names``: the names each person was indexed under.
     """
 
-    index: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
-    compact: dict[str, set[tuple[str, bool]]] = field(default_factory=dict)
-    full: set[str] = field(default_factory=set)
-    names: dict[str, list[str]] = field(default_factory=dict)
+    index: MutableMapping[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    compact: MutableMapping[str, set[tuple[str, bool]]] = field(default_factory=dict)
+    full: MutableSet[str] = field(default_factory=set)
+    names: MutableMapping[str, list[str]] = field(default_factory=dict)
     rules: dict[Pair, frozenset[str]] = field(default_factory=dict)
     matches: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -97,11 +97,13 @@ class Blocking:
                 self.full.add(person)
             for key, rule in nm.name_keys(name).items():
                 keys.add(key)
-                holders = self.index.setdefault(key, {})
+                holders = self.index.get(key, {})
                 held = holders.get(person, frozenset())
                 holders[person] = _shared(held | {rule}) if rule not in held else held
+                self.index[key] = holders  # set again: a kept index writes what is set
                 if rule == nm.COMPACT:
-                    self.compact.setdefault(person, set()).add((key, nm.has_digits(name)))
+                    self.compact[person] = {*self.compact.get(person, ()),
+                                            (key, nm.has_digits(name))}
         return keys
 
     def _drop(self, person: str) -> set[str]:
@@ -110,7 +112,9 @@ class Blocking:
         for key in keys:
             holders = self.index.get(key, {})
             holders.pop(person, None)
-            if not holders:
+            if holders:
+                self.index[key] = holders
+            else:
                 self.index.pop(key, None)
         self.compact.pop(person, None)
         self.full.discard(person)
@@ -149,13 +153,13 @@ def _shared(rules: frozenset[str]) -> frozenset[str]:
     return _RULE_SETS.setdefault(rules, rules)
 
 
-def blocking(names: dict[str, list[str]]) -> Blocking:
+def blocking(names: Mapping[str, list[str]]) -> Blocking:
     """The blocking index and candidate pairs of people with these names."""
     block = Blocking()
     block.rename(names)
     return block
 
 
-def generate(names: dict[str, list[str]]) -> Candidates:
+def generate(names: Mapping[str, list[str]]) -> Candidates:
     """All candidate pairs of people with these names (person → names)."""
     return blocking(names).candidates()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from itertools import chain
 from sys import intern
@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from kg.graph import vocab as v
 from kg.graph.facts import Lookup, StoreLookup, UnionFacts, grouped, value
 from kg.graph.store import restricted
+from kg.people.kept import copied, keys_under
 
 Listing = tuple[str, str]  # (day graph, or digest entry, paper)
 
@@ -77,17 +78,21 @@ class Snapshot:
 
     ``by_graph``: the listings are keyed by day graph (read from a store's day
     graphs), not by digest entry (read from union lines, :func:`snapshot_of`).
-    ``scope`` is set on a snapshot patched from another (:class:`Scope`)."""
+    ``scope`` is set on a snapshot patched from another (:class:`Scope`).
+    The mappings are dicts, or the tables of a kept state (:mod:`kg.people.kept`)."""
 
-    names: dict[str, list[str]] = field(default_factory=dict)
-    listings: dict[Listing, dict[int, str]] = field(default_factory=dict)
-    tasks: dict[str, set[str]] = field(default_factory=dict)
-    owners: dict[str, set[str]] = field(default_factory=dict)
-    account_names: dict[str, str] = field(default_factory=dict)
-    paper_ids: dict[str, str] = field(default_factory=dict)
-    # Derived indexes, filled by _index().
-    listings_of: dict[str, list[Listing]] = field(default_factory=dict)
-    papers_of: dict[str, set[str]] = field(default_factory=dict)
+    names: MutableMapping[str, list[str]] = field(default_factory=dict)
+    listings: MutableMapping[Listing, dict[int, str]] = field(default_factory=dict)
+    tasks: MutableMapping[str, set[str]] = field(default_factory=dict)
+    owners: MutableMapping[str, set[str]] = field(default_factory=dict)
+    account_names: MutableMapping[str, str] = field(default_factory=dict)
+    paper_ids: MutableMapping[str, str] = field(default_factory=dict)
+    # Derived indexes, filled by index(): each person's listings and papers, the
+    # papers each account owns an artefact of (or is mentioned by), each paper's listings.
+    listings_of: MutableMapping[str, list[Listing]] = field(default_factory=dict)
+    papers_of: MutableMapping[str, set[str]] = field(default_factory=dict)
+    owned: MutableMapping[str, set[str]] = field(default_factory=dict)
+    listed: MutableMapping[str, list[Listing]] = field(default_factory=dict)
     by_graph: bool = False
     scope: Scope | None = None
 
@@ -197,26 +202,27 @@ def refreshed(old: Snapshot, store: ox.Store, lines: Iterable[str],
 
 def _patched(old: Snapshot, lookup: Lookup, part: Snapshot, persons: set[str],
              papers: set[str], accounts: set[str], gone: set[str],
-             listings: dict[Listing, dict[int, str]]) -> Snapshot:
+             listings: Mapping[Listing, dict[int, str]]) -> Snapshot:
     """``old`` with ``part`` (what was read again for the touched ``persons`` and
     ``papers``) in place, the listings whose first key is in ``gone`` replaced by
     ``listings``, and the names of the touched ``accounts`` looked up again."""
-    new = Snapshot(dict(old.names), dict(old.listings), dict(old.tasks), dict(old.owners),
-                   dict(old.account_names), dict(old.paper_ids), by_graph=old.by_graph)
+    new = Snapshot(copied(old.names), copied(old.listings), copied(old.tasks),
+                   copied(old.owners), copied(old.account_names), copied(old.paper_ids),
+                   by_graph=old.by_graph)
     _put(new.names, persons, part.names)
-    dropped = [key for key in new.listings if key[0] in gone]
+    dropped = keys_under(new.listings, gone)
     for listing in dropped:
         del new.listings[listing]
     new.listings.update(listings)
     _put(new.tasks, papers, part.tasks)
     _put(new.paper_ids, papers, part.paper_ids)
     _put(new.owners, papers, part.owners)
+    new.owned = _owned(old, new, map(value, papers))
     # An account is named in the snapshot while it owns some paper's artefacts.
     accounts |= {f"<{a}>" for paper in papers for a in (*old.owners.get(value(paper), ()),
                                                        *part.owners.get(value(paper), ()))}
-    owning = {a for found in new.owners.values() for a in found}
     names_of = _gather([(s, o) for s, o in lookup.by_subject(v.ACCOUNT_NAME, accounts)
-                        if value(s) in owning])
+                        if new.owned.get(value(s))])
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
     _reindex(old, new, {*dropped, *listings})
     new.scope = Scope(weakref.ref(old), frozenset(map(value, persons)),
@@ -277,7 +283,16 @@ def _reindex(old: Snapshot, new: Snapshot, changed: set[Listing]) -> None:
             added[person].append(listing)
     people = {person for listing in changed for snap in (old, new)
               for person in snap.listings.get(listing, {}).values()}
-    new.listings_of, new.papers_of = dict(old.listings_of), dict(old.papers_of)
+    new.listings_of, new.papers_of = copied(old.listings_of), copied(old.papers_of)
+    new.listed = copied(old.listed)
+    for paper in {paper for _, paper in changed}:
+        kept = [listing for listing in old.listed.get(paper, ()) if listing not in changed]
+        listings = sorted(kept + [listing for listing in changed
+                                  if listing[1] == paper and listing in new.listings])
+        if listings:
+            new.listed[paper] = listings
+        else:
+            new.listed.pop(paper, None)
     for person in people:
         kept = [listing for listing in old.listings_of.get(person, ()) if listing not in changed]
         listings = sorted(kept + added.get(person, []))
@@ -287,6 +302,22 @@ def _reindex(old: Snapshot, new: Snapshot, changed: set[Listing]) -> None:
         else:
             new.listings_of.pop(person, None)
             new.papers_of.pop(person, None)
+
+
+def _owned(old: Snapshot, new: Snapshot, papers: Iterable[str]) -> MutableMapping[str, set[str]]:
+    """``old.owned`` moved by the owners of ``papers`` (values), which alone differ."""
+    owned = copied(old.owned)
+    for paper in papers:
+        before, after = old.owners.get(paper, set()), new.owners.get(paper, set())
+        for account in before - after:
+            left = owned.get(account, set()) - {paper}
+            if left:
+                owned[account] = left
+            else:
+                owned.pop(account, None)
+        for account in after - before:
+            owned[account] = owned.get(account, set()) | {paper}
+    return owned
 
 
 def _touched(lines: Iterable[str], facts: Lookup
@@ -323,7 +354,7 @@ def _touched(lines: Iterable[str], facts: Lookup
     return persons, entries, papers, accounts
 
 
-def _put(target: dict[str, _T], keys: set[str], found: dict[str, _T]) -> None:
+def _put(target: MutableMapping[str, _T], keys: set[str], found: Mapping[str, _T]) -> None:
     """Set ``target``'s entries for ``keys`` (N-Triples terms) to those ``found`` has
     (keyed by value, as ``target``), dropping the keys ``found`` lacks."""
     for key in map(value, keys):
@@ -370,12 +401,20 @@ def _owners(facts: UnionFacts | Lookup, papers: set[str] | None = None
 
 
 def index(snap: Snapshot) -> None:
-    """Fill the derived indexes (``listings_of``, ``papers_of``) from the listings."""
+    """Fill the derived indexes (``listings_of``, ``papers_of``, ``owned``, ``listed``)."""
     listings_of: dict[str, list[Listing]] = defaultdict(list)
     papers_of: dict[str, set[str]] = defaultdict(set)
+    listed: dict[str, list[Listing]] = defaultdict(list)
     for listing in sorted(snap.listings):
+        listed[listing[1]].append(listing)
         for person in snap.listings[listing].values():
             listings_of[person].append(listing)
             papers_of[person].add(listing[1])
+    owned: dict[str, set[str]] = defaultdict(set)
+    for paper, accounts in snap.owners.items():
+        for account in accounts:
+            owned[account].add(paper)
     snap.listings_of = dict(listings_of)
     snap.papers_of = dict(papers_of)
+    snap.owned = dict(owned)
+    snap.listed = dict(listed)

@@ -28,25 +28,33 @@ The state also records what the refresh wrote into the people graph (:class:`Wri
 so the next one writes only the links that differ (:func:`kg.people.links.refresh`).
 :func:`fresh` computes everything; the tests check that :func:`advance` always
 ends where :func:`fresh` would.
+
+The state is kept in a SQLite file (:func:`save`) whose tables an add reads a
+bucket of keys at a time (:mod:`kg.people.kept`) and updates where they changed: a
+year's state is 190k keys, of which an add reads a few thousand and changes a few
+hundred.
 """
 
 from __future__ import annotations
 
 import marshal
+import os
+import sqlite3
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from kg.people.candidates import Blocking, Pair, blocking
 from kg.people.evidence import EvidenceFinder
 from kg.people.identity import IdentityLink, account_links, owning, owns, person_link
-from kg.people.snapshot import Scope, Snapshot, index
+from kg.people.kept import Table, TableSet, bucket_count, create, rows, write
+from kg.people.snapshot import Scope, Snapshot
+from kg.support.atomic import atomic_path
 
-#: The layout of :func:`dump`'s bytes; change it when the state's fields change.
-_FORMAT = "paperkg people state 5"
-#: How many parts :func:`dump` writes: the header, then the state's fields.
-_PARTS = 16
+#: The layout of :func:`save`'s file; change it when the state's fields change.
+_FORMAT = "paperkg people state 6"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,8 @@ class PeopleState:
     pairs: dict[Pair, IdentityLink]
     accounts: dict[str, tuple[IdentityLink, ...]]
     written: Written | None = None
+    #: The file it was read from (:func:`load`), which :func:`save` updates in place.
+    kept: KeptFile | None = None
 
 
 def fresh(snap: Snapshot) -> PeopleState:
@@ -105,7 +115,8 @@ def advance(state: PeopleState, snap: Snapshot) -> PeopleState:
     for person in sorted(person for person in changed if owns(snap, person)):
         if found := account_links(snap, person):
             accounts[person] = found
-    return PeopleState(snap, state.blocking, pairs, dict(sorted(accounts.items())))
+    return PeopleState(snap, state.blocking, pairs, dict(sorted(accounts.items())),
+                       kept=state.kept)
 
 
 def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
@@ -126,13 +137,11 @@ def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
               *_differ(old.paper_ids, new.paper_ids, within)}
     accounts = set(_differ(old.account_names, new.account_names,
                            scope.accounts if scope else None))
-    if accounts:
-        papers.update(paper for snap in (old, new) for paper, owners in snap.owners.items()
-                      if owners & accounts)
+    papers.update(paper for snap in (old, new) for account in accounts
+                  for paper in snap.owned.get(account, ()))
     # Whoever left a paper's listings is on a listing that changed, so the new ones do.
-    if papers:
-        changed.update(person for (_, paper), slots in new.listings.items() if paper in papers
-                       for person in slots.values())
+    changed.update(person for paper in papers for listing in new.listed.get(paper, ())
+                   for person in new.listings[listing].values())
     return changed
 
 
@@ -157,62 +166,126 @@ def _coauthors(snap: Snapshot, people: set[str]) -> set[str]:
             for other in snap.listings[listing].values()}
 
 
-def dump(state: PeopleState) -> Iterator[bytes]:
-    """The state as bytes for :func:`load`, one part after another (``marshal``:
-    plain data, read back without running anything).
+#: The state's mappings kept as tables (:mod:`kg.people.kept`): the snapshot's (its
+#: listings keyed by pairs), then the blocking's (``names`` is the snapshot's table).
+_SNAPSHOT_TABLES = ("names", "listings", "tasks", "owners", "owned", "account_names",
+                    "paper_ids", "listings_of", "papers_of", "listed")
+_BLOCKING_TABLES = ("index", "compact", "full")
 
-    Why parts: ``marshal`` keeps a table of every object it has written; for the
-    whole state of 100k papers at once that table and the bytes cost a build 93 MB
-    above its peak, one part at a time about 20 MB. Each part is its length (8 bytes,
-    little-endian), then its bytes.
+
+@dataclass(frozen=True, slots=True)
+class KeptFile:
+    """The SQLite file a state was read from, its connection (which reads the tables
+    on demand and writes the next state's changes) and each table's bucket count."""
+
+    path: Path
+    db: sqlite3.Connection
+    buckets: dict[str, int]
+
+
+def save(state: PeopleState, path: str | os.PathLike[str], generation: str) -> None:
+    """Keep ``state`` in the SQLite file ``path`` as the state of union generation
+    ``generation``, for :func:`load`.
+
+    A state read from that file (and advanced) writes only its changed buckets, in
+    one transaction that also records the generation: an add killed before it leaves
+    the file of the previous generation, which the next add does not use. Any other
+    state (a build's) is written whole into a new file that replaces the old one.
     """
-    snap, block = state.snapshot, state.blocking
-    written = state.written
-    for part in ((_FORMAT, sys.version_info[:2]), snap.by_graph, snap.names, snap.listings,
-                 snap.tasks,
-                 snap.owners, snap.account_names, snap.paper_ids, block.index,
-                 block.compact, block.full, block.rules, block.matches,
-                 [_fields(link) for link in state.pairs.values()],
-                 {person: [_fields(link) for link in found]
-                  for person, found in state.accounts.items()},
-                 None if written is None else (written.stamp,
-                                               [_fields(link) for link in written.links],
-                                               written.curation_file)):
-        data = marshal.dumps(part)
-        yield len(data).to_bytes(8, "little") + data
+    target = Path(path)
+    kept = state.kept
+    tables = _tables(state)
+    kept_tables = {name: table.table if isinstance(table, TableSet) else table
+                   for name, table in tables.items()}
+    if kept is not None and kept.path == target and all(
+            isinstance(table, Table) and table.db is kept.db for table in kept_tables.values()):
+        with kept.db:
+            for name, table in kept_tables.items():
+                assert isinstance(table, Table)
+                write(kept.db, name, table.changes())
+            kept.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?)",
+                                _parts(state, generation, kept.buckets))
+        return
+    buckets = {name: bucket_count(len(table)) for name, table in tables.items()}
+    with atomic_path(target) as building:
+        db = sqlite3.connect(building)
+        try:
+            # No journal and no syncs: a failed write leaves only a temporary file, and
+            # atomic_path syncs the whole file before it takes the target's name.
+            db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            db.execute("CREATE TABLE parts(name TEXT PRIMARY KEY, v BLOB NOT NULL)")
+            db.executemany("INSERT INTO parts VALUES (?, ?)",
+                           _parts(state, generation, buckets))
+            for name, table in tables.items():
+                mapping = table if isinstance(table, Mapping) else dict.fromkeys(table, True)
+                create(db, name, rows(mapping, buckets[name], pairs=name == "listings"))
+            db.commit()
+        finally:
+            db.close()
 
 
-def load(data: bytes) -> PeopleState | None:
-    """A state :func:`dump` wrote, or None for anything else (another Python, another
-    layout, a damaged file)."""
+def load(path: str | os.PathLike[str], generation: str) -> PeopleState | None:
+    """The state :func:`save` kept in ``path`` for union generation ``generation``, its
+    tables read on demand; None for anything else (no file, another generation,
+    another Python or layout, a damaged file)."""
+    target = Path(path)
+    if not target.is_file():
+        return None
     try:
-        parts = [marshal.loads(part) for part in _parts(memoryview(data))]
-        if len(parts) != _PARTS or parts[0] != (_FORMAT, sys.version_info[:2]):
+        db = sqlite3.connect(target, check_same_thread=False)  # saved by the add's thread
+    except sqlite3.Error:
+        return None
+    try:
+        parts = {name: marshal.loads(data) for name, data in db.execute("SELECT * FROM parts")}
+        if parts.get("header") != [_FORMAT, list(sys.version_info[:2])] \
+                or parts.get("generation") != generation:
+            db.close()
             return None
-        (_, by_graph, names, listings, tasks, owners, account_names, paper_ids, index_, compact,
-         full, rules, matches, links, accounts, written) = parts
-        snap = Snapshot(names, listings, tasks, owners, account_names, paper_ids,
-                        by_graph=by_graph)
-        index(snap)
-        block = Blocking(index_, compact, full, dict(snap.names), rules, matches)
-        pairs = {(link.a, link.b): link for link in map(_link, links)}
+        buckets: dict[str, int] = parts["buckets"]
+
+        def table(name: str) -> Table:
+            return Table(db, name, buckets[name], pairs=name == "listings")
+
+        snap = Snapshot(by_graph=parts["by_graph"])
+        for name in _SNAPSHOT_TABLES:
+            setattr(snap, name, table(name))
+        block = Blocking(table("index"), table("compact"), TableSet(table("full")),
+                         table("names"), dict(parts["rules"]), dict(parts["matches"]))
+        pairs = {(link.a, link.b): link for link in map(_link, parts["pairs"])}
+        written = parts["written"]
         return PeopleState(snap, block, pairs, {
-            person: tuple(map(_link, found)) for person, found in accounts.items()},
+            person: tuple(map(_link, found)) for person, found in parts["accounts"].items()},
             None if written is None else Written(
-                written[0], tuple(map(_link, written[1])), written[2]))
-    except (EOFError, ValueError, TypeError, AttributeError):
+                written[0], tuple(map(_link, written[1])), written[2]),
+            KeptFile(target, db, buckets))
+    except (sqlite3.Error, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        db.close()
         return None
 
 
-def _parts(data: memoryview) -> Iterator[memoryview]:
-    """The parts of :func:`dump`'s bytes; ValueError where a length runs past the end."""
-    offset = 0
-    while offset < len(data):
-        size = int.from_bytes(data[offset:offset + 8], "little")
-        start, offset = offset + 8, offset + 8 + size
-        if offset > len(data):
-            raise ValueError("people state cut short")
-        yield data[start:offset]
+def _tables(state: PeopleState) -> dict[str, Any]:
+    """The state's mappings by table name. (The blocking's names are the snapshot's,
+    which :meth:`Blocking.rename` made them.)"""
+    snap, block = state.snapshot, state.blocking
+    return {**{name: getattr(snap, name) for name in _SNAPSHOT_TABLES},
+            "index": block.index, "compact": block.compact, "full": block.full}
+
+
+def _parts(state: PeopleState, generation: str, buckets: dict[str, int]
+           ) -> list[tuple[str, bytes]]:
+    """The state's small parts, a row each (lists for tuples: what marshal reads back
+    compares equal)."""
+    written = state.written
+    return [(name, marshal.dumps(value)) for name, value in (
+        ("header", [_FORMAT, list(sys.version_info[:2])]), ("generation", generation),
+        ("buckets", buckets),
+        ("by_graph", state.snapshot.by_graph), ("rules", dict(state.blocking.rules)),
+        ("matches", dict(state.blocking.matches)),
+        ("pairs", [_fields(link) for link in state.pairs.values()]),
+        ("accounts", {person: [_fields(link) for link in found]
+                      for person, found in state.accounts.items()}),
+        ("written", None if written is None else (
+            written.stamp, [_fields(link) for link in written.links], written.curation_file)))]
 
 
 def _fields(link: IdentityLink) -> tuple[Any, ...]:
