@@ -70,14 +70,18 @@ def default_overview(graph: GraphStore, *, min_nodes: int | None = None,
     kept are reused; it keeps those of this overview."""
     from kg.view import projection as p
     from kg.view.focus import OVERVIEW_MIN_NODES, overview_of
+    from kg.view.ranking import OVERVIEW_PAPERS
 
     limit = OVERVIEW_MIN_NODES if min_nodes is None else min_nodes
     outline = outline or outline_of(graph.store, facts)
-    size, papers_of, degree, kinds = outline.overview()
+    size = len(outline.kinds)
     if size <= limit:
         return None
-    tasks = p.node_attributes(graph, kinds, list(papers_of), facts=facts)
-    view = overview_of(tasks, papers_of, degree, lambda nodes: outline.cards(
+    ranked = outline.ranking(OVERVIEW_PAPERS)
+    kinds = {**{paper: "paper" for papers in ranked.best.values() for paper in papers},
+             **dict.fromkeys(ranked.counts, "task")}
+    tasks = p.node_attributes(graph, kinds, list(ranked.counts), facts=facts)
+    view = overview_of(tasks, ranked, lambda nodes: outline.cards(
         nodes, lambda missing: p.node_attributes(graph, kinds, missing, facts=facts)))
     return view, size
 

@@ -20,9 +20,8 @@ The result is deterministic: nodes and edges keep the view's order.
 from __future__ import annotations
 
 import difflib
-import heapq
 import re
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph.kinds import BY_NAME, NAMES, TASK, plural
+from kg.view.ranking import OVERVIEW_PAPERS, Ranking, ranking
 
 #: Every node kind a view can hold, for ``types`` validation and messages.
 NODE_KINDS = NAMES
@@ -293,11 +293,10 @@ def _induced(view: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
 
 #: Above this many nodes an unfocused page opens on the task overview.
 OVERVIEW_MIN_NODES = 3_000
-_OVERVIEW_PAPERS = 25
 _OVERVIEW_LINKS = 3
 
 
-def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
+def overview(view: nx.MultiDiGraph, papers_per_task: int = OVERVIEW_PAPERS,
              links_per_task: int = _OVERVIEW_LINKS) -> nx.MultiDiGraph:
     """A readable first view of a big graph: tasks sized by their papers, joined to the
     tasks they co-occur with most, each holding its best-connected papers as hidden
@@ -308,47 +307,35 @@ def overview(view: nx.MultiDiGraph, papers_per_task: int = _OVERVIEW_PAPERS,
             papers_of[node] = [p for p in view.predecessors(node)
                                if view.nodes[p].get("kind") == "paper"]
     degree = {p: int(view.degree(p)) for papers in papers_of.values() for p in papers}
-    return overview_of({task: view.nodes[task] for task in papers_of}, papers_of, degree,
+    return overview_of({task: view.nodes[task] for task in papers_of},
+                       ranking(papers_of, degree, papers_per_task),
                        lambda nodes: {node: view.nodes[node] for node in nodes},
                        papers_per_task, links_per_task)
 
 
-def overview_of(tasks: dict[str, dict[str, Any]], papers_of: dict[str, list[str]],
-                degree: dict[str, int],
+def overview_of(tasks: dict[str, dict[str, Any]], ranked: Ranking,
                 attributes: Callable[[list[str]], dict[str, dict[str, Any]]],
-                papers_per_task: int = _OVERVIEW_PAPERS,
+                papers_per_task: int = OVERVIEW_PAPERS,
                 links_per_task: int = _OVERVIEW_LINKS) -> nx.MultiDiGraph:
     """The :func:`overview` of a graph given only what it shows, so a page can build it
     without projecting the whole graph: ``tasks`` (id -> attributes, in view order),
-    each task's papers, the papers' degrees in the whole view, and ``attributes``, which
-    returns the view attributes of the papers the overview keeps (asked for once)."""
-    shared: dict[tuple[str, str], int] = {}
-    tasks_of: dict[str, list[str]] = defaultdict(list)
-    for task, papers in papers_of.items():
-        for paper in papers:
-            tasks_of[paper].append(task)
-    for paper_tasks in tasks_of.values():
-        ordered = sorted(paper_tasks)
-        for i, first in enumerate(ordered):
-            for second in ordered[i + 1:]:
-                shared[(first, second)] = shared.get((first, second), 0) + 1
-    ranked = {task: heapq.nsmallest(papers_per_task, papers, key=lambda p: (-degree[p], p))
-              for task, papers in papers_of.items()}
-    attrs_of = attributes(sorted({p for papers in ranked.values() for p in papers}))
+    their :func:`ranking`, and ``attributes``, which returns the view attributes of
+    the papers the overview keeps (asked for once)."""
+    attrs_of = attributes(sorted({p for papers in ranked.best.values() for p in papers}))
     result: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for task, papers in papers_of.items():
+    for task, count in ranked.counts.items():
         attrs = tasks[task]
         label = str(attrs.get("label") or task)
-        result.add_node(task, kind="task", label=f"{label} ({len(papers)})",
-                        card=f"Task: {label}\n{_many(len(papers), 'paper')}; click to show "
-                        f"the {min(len(papers), papers_per_task)} best connected here",
-                        url=attrs.get("url", ""), weight=len(papers), name=label)
-        for paper in ranked[task]:
+        result.add_node(task, kind="task", label=f"{label} ({count})",
+                        card=f"Task: {label}\n{_many(count, 'paper')}; click to show "
+                        f"the {min(count, papers_per_task)} best connected here",
+                        url=attrs.get("url", ""), weight=count, name=label)
+        for paper in ranked.best[task]:
             if paper not in result:
                 result.add_node(paper, **attrs_of[paper], parent=task)
             result.add_edge(paper, task, key=TASK.name, label=TASK.name)
     strongest: dict[str, list[tuple[int, str, str]]] = {}
-    for (first, second), count in shared.items():
+    for (first, second), count in ranked.shared.items():
         for task in (first, second):
             strongest.setdefault(task, []).append((-count, first, second))
     for task in sorted(strongest):

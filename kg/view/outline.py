@@ -32,6 +32,7 @@ from kg.graph import vocab as v
 from kg.graph.facts import StoreLookup, UnionFacts, value
 from kg.graph.kinds import EDGE_KINDS, KINDS, TASK, first_kinds
 from kg.graph.lines import triple_line
+from kg.view.ranking import Ranking, ranking
 
 #: The layout of :meth:`Outline.dump`'s bytes; change it when the fields change.
 _FORMAT = "paperkg outline 2"
@@ -75,19 +76,12 @@ class Outline:
         self.drawn = {paper: self.drawn.get(paper) or found[paper] for paper in papers}
         return self.drawn
 
-    def overview(self) -> tuple[int, dict[str, list[str]], dict[str, int], dict[str, str]]:
-        """What :func:`kg.view.focus.overview_of` takes, as values: the number of drawn
-        nodes, each task's papers (tasks in sorted order, papers in any), those papers'
-        degrees, and the kinds of those tasks and papers."""
-        degree: dict[str, int] = {}
-        papers_of: dict[str, list[str]] = {}
-        # The papers in no particular order: the overview ranks them (30k at a year).
-        for task, found in sorted((value(task), found) for task, found in self.papers.items()):
-            values = [_value(paper) for paper in found]
-            degree.update(zip(values, map(self.degree.__getitem__, found), strict=True))
-            papers_of[task] = values
-        kinds = dict.fromkeys(degree, "paper") | dict.fromkeys(papers_of, "task")
-        return len(self.kinds), papers_of, degree, kinds
+    def ranking(self, papers_per_task: int) -> Ranking:
+        """The :func:`kg.view.ranking.ranking` of the drawn tasks (in sorted order), as
+        values: only the papers it shows are named."""
+        tasks = sorted(self.papers, key=_value)
+        return ranking({task: self.papers[task] for task in tasks}, self.degree,
+                       papers_per_task, _value)
 
     def follow(self, store: ox.Store, removed: Iterable[str], added: Iterable[str]) -> None:
         """Move the outline by a load that removed and added these union lines,
@@ -231,7 +225,7 @@ def tally(kinds: dict[str, str], pairs: Iterable[tuple[str, str]]) -> Outline:
 
 
 def _value(term: str) -> str:
-    """:func:`kg.graph.facts.value`, with an IRI's (every paper's) cut out in place."""
+    """:func:`kg.graph.facts.value`, with an IRI's (every node's) cut out in place."""
     return term[1:-1] if term[0] == "<" else value(term)
 
 
