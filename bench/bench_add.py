@@ -24,16 +24,22 @@ graph.ttl when the add writes it itself: a graph too small for the second proces
 the baseline's whole file), ``people`` (the identity links of kg.people) and
 ``search`` (the search index), with whether every graph.ttl is byte-identical to the
 rebuild's.
+Then the same add and rebuild run as a user runs them, ``kg add`` and ``kg build`` in
+fresh processes (start-up and imports included), ``--commands`` times each
+alternately; the medians and their ratio are printed.
 The issue's targets: under 5 % on a one-year store and under 10 % at 10k papers.
 Timings are printed, never asserted.
 
-Usage: ``python bench/bench_add.py [--papers 11000 --papers 10000] [--repeat 1]``.
+Usage: ``python bench/bench_add.py [--papers 11000 --papers 10000] [--repeat 1]
+[--commands 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -129,17 +135,45 @@ def measure(papers: int, workdir: Path, repeat: int, clock: Clock) -> dict[str, 
     return {"days": len(files), "identical": identical, **best}
 
 
+def command_times(files: list[Path], workdir: Path, runs: int
+                  ) -> tuple[float, float, bool]:
+    """Median seconds of ``kg add`` (the last file onto a build of the others) and of
+    ``kg build`` (every file), each a fresh process, taken alternately; and whether
+    every graph.ttl the adds wrote is byte-identical to the builds'."""
+    def kg_command(*args: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "kg", *args, "-q"], check=True,
+                       capture_output=True)
+        return time.perf_counter() - start
+
+    base, added, full = workdir / "cmd-base", workdir / "cmd-add", workdir / "cmd-full"
+    kg_command("build", *map(str, files[:-1]), "-o", str(base))
+    adds, builds, identical = [], [], True
+    for _ in range(runs):
+        shutil.rmtree(added, ignore_errors=True)
+        shutil.copytree(base, added, symlinks=True)
+        adds.append(kg_command("add", str(files[-1]), "-o", str(added)))
+        shutil.rmtree(full, ignore_errors=True)
+        builds.append(kg_command("build", *map(str, files), "-o", str(full)))
+        identical &= (added / "graph.ttl").read_bytes() == (full / "graph.ttl").read_bytes()
+    return statistics.median(adds), statistics.median(builds), identical
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, action="append",
                         help="synthetic papers (repeatable; default 11000 and 10000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (best is kept)")
+    parser.add_argument("--commands", type=int, default=3,
+                        help="kg add / kg build command runs per size (medians; 0: none)")
     args = parser.parse_args(argv)
     sizes = args.papers or [11_000, 10_000]
     clock = Clock()
     for papers in sizes:
         with tempfile.TemporaryDirectory(prefix="paperkg-bench-add-") as tmp:
             m = measure(papers, Path(tmp), args.repeat, clock)
+            commands = command_times(sorted((Path(tmp) / "digests").glob("*.md")), Path(tmp),
+                                     args.commands) if args.commands else None
         rebuild = m["rebuild"][0]
         print(f"{papers} papers, {m['days']} days: rebuild {rebuild:.2f} s; graph.ttl of "
               f"both adds {'identical' if m['identical'] else 'DIFFERENT'} to the rebuild's")
@@ -149,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
             cells = [f"{seconds:6.2f} {seconds / rebuild:6.1%}"] + [
                 f"{parts[part]:6.2f} {parts[part] / rebuild:6.1%}" for part in PARTS]
             print(f"  {label:<22} " + " ".join(f"{cell:>14}" for cell in cells), flush=True)
+        if commands is not None:
+            add, build, same = commands
+            print(f"  as commands (median of {args.commands}): kg add {add:.2f} s = "
+                  f"{add / build:.1%} of kg build {build:.2f} s; graph.ttl "
+                  f"{'identical' if same else 'DIFFERENT'}", flush=True)
     return 0
 
 

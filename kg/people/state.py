@@ -166,11 +166,10 @@ def _coauthors(snap: Snapshot, people: set[str]) -> set[str]:
             for other in snap.listings[listing].values()}
 
 
-#: The state's mappings kept as tables (:mod:`kg.people.kept`): the snapshot's (its
-#: listings keyed by pairs), then the blocking's (``names`` is the snapshot's table).
+#: The snapshot's mappings kept as tables (:mod:`kg.people.kept`; its listings keyed
+#: by pairs); the blocking's are ``index``, ``compact`` and ``full`` (:func:`_tables`).
 _SNAPSHOT_TABLES = ("names", "listings", "tasks", "owners", "owned", "account_names",
                     "paper_ids", "listings_of", "papers_of", "listed")
-_BLOCKING_TABLES = ("index", "compact", "full")
 
 
 @dataclass(frozen=True, slots=True)
