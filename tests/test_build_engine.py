@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import kg
+from kg.engine import union
 from kg.engine.status import status
 from kg.engine.workspace import Workspace
 from tests.cli import run_kg
@@ -26,12 +27,13 @@ def test_build_to_a_folder_writes_the_layout(examples_dir: Path, tmp_path: Path)
     result = kg.build([examples_dir], tmp_path, formats=("turtle", "nt"))
     names = sorted(p.name for p in tmp_path.iterdir())
     kept = [n for n in names if n.startswith(".union-")]  # for kg add (kg.engine.union)
-    assert [n.rsplit(".", 1)[1] for n in kept] == ["nt", "people"]
-    assert len({n.rsplit(".", 1)[0] for n in kept}) == 1, "one generation's files"
+    assert len(kept) == 1 and kept[0].endswith(".nt"), kept
     token = kept[0].removeprefix(".union-").split(".")[0]
     assert [n for n in names if n not in kept] == [
-        ".graph-ttl.json", f".outline-{token}", "generation", "graph.html", "graph.nt",
-        "graph.ttl", "search.sqlite", "store", "warnings.log"]  # kg.engine.splice, page_job
+        ".graph-ttl.json", f".outline-{token}", ".people-state.sqlite", "generation",
+        "graph.html", "graph.nt", "graph.ttl", "search.sqlite", "store",
+        "warnings.log"]  # kg.engine.splice, page_job, kg.people.state
+    assert union.carried_people(tmp_path, token) is not None, "the people state is not the store's"
     assert {p.name for p in result.written} >= {"graph.ttl", "graph.nt", "graph.html"}
     summary = result.summary()
     assert (summary["files"], summary["days"], summary["papers"]) == (2, 2, 8)

@@ -12,7 +12,8 @@ So, for the union generation the store holds
   (:func:`follow`), so an add on a graph of 100k papers makes no pass over its union.
 * ``.people-state.sqlite``: what the identity links were computed from
   (:mod:`kg.people.state`), so an add weighs again only the pairs its change reaches;
-  it records its generation, and an add reads and updates it key by key.
+  it records its generation, and an add reads and updates it a bucket of keys at a
+  time.
 * ``.union-TOKEN.nt``: the build's sorted union lines. Without counts to follow (a
   store without its VoID description), an add merges this file with its change in
   one sequential pass (the lines it touched leave, those still in the union come
@@ -24,10 +25,11 @@ So, for the union generation the store holds
 (The page keeps its own ``.outline-TOKEN`` beside them: :func:`kg.engine.page_job.page_outline`.)
 
 Safe to lose or to go stale: every load writes a new token in its own transaction,
-so files whose name is not the store's token (an add killed after its store
-transaction, a store replaced behind the folder's back), missing or damaged files
-are ignored, and the counts are taken from a full pass, from the lines file if it
-matches and from the store's union, sorted, if not.
+so files whose name (the people state: whose recorded generation) is not the
+store's token (an add killed after its store transaction, a store replaced behind
+the folder's back), missing or damaged files are ignored, and the counts are taken
+from a full pass, from the lines file if it matches and from the store's union,
+sorted, if not.
 """
 
 from __future__ import annotations
@@ -79,8 +81,8 @@ def keep_people(directory: str | os.PathLike[str], token: str | None,
     """Keep the people state of the union generation ``token`` for the next add.
 
     Without the cyclic collector: the buckets written are many small acyclic objects,
-    and at a build's end the collector walked all of the build's data for them (the
-    year's state took 0.65 s to write with it, 0.25 s without)."""
+    and at a build's end the collector walked all of the build's data for them (a
+    year's state took 0.65 s to write with it, 0.49 s without, both profiled)."""
     if state is not None and token is not None:
         with collector.paused():
             people_state.save(state, people_path(directory), token)

@@ -10,11 +10,13 @@ Layout of ``output/`` (or ``-o DIR``)::
     generation     rewritten (atomically) after every successful build or add, so a
                    running ``kg serve`` reopens the store (:func:`kg.sparql.sandbox.on_disk`)
     search.sqlite  the full-text index of the pages' search (:mod:`kg.web.search`)
-    .union-TOKEN.*  what the next ``kg add`` carries over from the last run, for the
-                   store's union generation TOKEN (:mod:`kg.engine.union`): ``.facts``
-                   (the union facts) and ``.people`` (the identity links' state), which
-                   it moves by its change, and ``.nt`` (a build's sorted union lines),
-                   which it merges when it cannot
+    .union-TOKEN.nt  a build's sorted union lines, for the store's union generation
+                   TOKEN, which the next ``kg add`` merges with its change when it has
+                   no counts to follow (:mod:`kg.engine.union`)
+    .people-state.sqlite  the identity links' state, of the generation it records,
+                   which an add reads and updates by its change (:mod:`kg.people.state`)
+    .outline-TOKEN  the page's outline and cards, which an add moves by its change
+                   (:mod:`kg.view.outline`)
     .page-*/       a checkpoint of the store while a second process draws graph.html
                    (:mod:`kg.engine.page_job`); removed when it is done
     .graph-ttl.json  what the last graph.ttl written with the store is (generation,

@@ -7,10 +7,10 @@ whole 0.06 s more, while the add looks at a few thousand keys and changes a few
 hundred. A :class:`Table` keeps its keys in buckets of about
 :data:`BUCKET_SIZE` (a row each, chosen by a CRC of the key, or of a pair key's
 first part), reads a bucket the first time one of its keys is asked for, and
-remembers it; :meth:`Table.changes` gives the buckets to write back, those whose
-entries no longer equal the ones read (a value may have been changed in place,
-as the blocking index's are). Rows of single keys made the build's whole write
-0.7 s at a year (190k rows); buckets make it 24k rows.
+remembers it; :meth:`Table.changes` gives the buckets to write back: those with
+a key set or deleted whose entries differ from the ones read (a value changed in
+place is set again, as the blocking index's are). Rows of single keys made the
+build's whole write 0.7 s at a year (190k rows); buckets make it 24k rows.
 
 An :meth:`Table.overlay` is a copy that shares its parent's entries: what the copy
 sets stays in it, what it does not set it reads through its parent. A snapshot
