@@ -31,7 +31,7 @@ The issue's targets: under 5 % on a one-year store and under 10 % at 10k papers.
 Timings are printed, never asserted.
 
 Usage: ``python bench/bench_add.py [--papers 11000 --papers 10000] [--repeat 1]
-[--commands 3]``.
+[--commands 5]``.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, action="append",
                         help="synthetic papers (repeatable; default 11000 and 10000)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (best is kept)")
-    parser.add_argument("--commands", type=int, default=3,
+    parser.add_argument("--commands", type=int, default=5,
                         help="kg add / kg build command runs per size (medians; 0: none)")
     args = parser.parse_args(argv)
     sizes = args.papers or [11_000, 10_000]
