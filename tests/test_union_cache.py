@@ -24,6 +24,7 @@ from kg.engine import page_job, union
 from kg.engine.add import add_to_output
 from kg.engine.workspace import Workspace
 from kg.view.outline import Outline
+from tests.outputs import people_quads
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,12 +197,13 @@ def test_missing_files_fall_back_to_sorting_and_are_kept_again(
     rebuilt(days, tmp_path / "full")
     out = tmp_path / "out"
     kg.build(days[:-1], out, html=False)
-    for path in [*out.glob(".union-*"), *out.glob(".outline-*")]:
+    for path in [*out.glob(".union-*"), *out.glob(".outline-*"), union.people_path(out)]:
         path.unlink()
     drop_void(out)
     add_to_output([days[-1]], out)
     assert_as_rebuilt(out, tmp_path / "full")
     assert kept(out)[0].read_bytes() == kept(tmp_path / "full")[0].read_bytes()
+    assert union.carried_people(out, store_token(out)) is not None, "no people state kept"
 
 
 def test_a_stale_file_of_another_generation_is_not_used(
@@ -227,6 +229,25 @@ def test_a_stale_file_of_another_generation_is_not_used(
     assert_as_rebuilt(out, tmp_path / "full")
     assert union.carried_people(out, store_token(out)) is not None
     assert union.carried_people(out, stale_token) is None
+
+
+def test_a_folder_of_the_previous_release_is_taken_over(
+        days: list[Path], tmp_path: Path) -> None:
+    """A folder whose people state is the previous release's marshal file
+    (``.union-TOKEN.people``): the add weighs the people once, keeps the state in its
+    SQLite file and deletes the old one."""
+    rebuilt(days, tmp_path / "full")
+    out = tmp_path / "out"
+    kg.build(days[:-1], out, html=False)
+    token = store_token(out)
+    union.people_path(out).unlink()
+    old = out / f".union-{token}.people"
+    old.write_bytes(b"\x08\x00\x00\x00\x00\x00\x00\x00marshal!")
+    add_to_output([days[-1]], out)
+    assert_as_rebuilt(out, tmp_path / "full")
+    assert not old.exists(), "the previous release's people state was left"
+    assert union.carried_people(out, store_token(out)) is not None
+    assert people_quads(out) == people_quads(tmp_path / "full")
 
 
 def store_token(out: Path) -> str | None:
