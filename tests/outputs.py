@@ -13,6 +13,7 @@ from kg.graph.facts import UnionFacts
 from kg.graph.lines import triple_line
 from kg.graph.void import LineCounter
 from kg.people.links import people_graph
+from kg.people.snapshot import Snapshot, listed_of, owned_of
 
 
 def copied_days(corpus_dir: Path, tmp_path: Path, limit: int | None = None) -> list[Path]:
@@ -72,3 +73,12 @@ def second_listing(day: Path, folder: Path) -> Path:
     target = folder / day.name
     target.write_text("".join([*lines[:start], " | ".join(cells)]), encoding="utf-8")
     return target
+
+
+def field_of(snap: Snapshot, name: str) -> object:
+    """A snapshot's mapping, its derived indexes made if it left them out (a build's)."""
+    if name == "owned":
+        return owned_of(snap)
+    if name == "listed":
+        return listed_of(snap)
+    return getattr(snap, name)

@@ -123,3 +123,16 @@ def test_a_table_set_is_a_set(tmp_path: Path) -> None:
 @pytest.mark.parametrize("entries", [0, 1, 7, 8, 1000])
 def test_bucket_counts(entries: int) -> None:
     assert bucket_count(entries) == max(1, entries // 8)
+
+
+def test_a_big_mapping_is_grouped_in_passes_into_the_same_rows(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past _GROUPED entries the buckets are made a share at a time (memory at 100k
+    papers); the rows are the same ones."""
+    buckets = bucket_count(len(NAMES))
+    whole = sorted(rows(NAMES, buckets))
+    monkeypatch.setattr("kg.people.kept._GROUPED", 30)
+    in_passes = list(rows(NAMES, buckets))
+    assert sorted(in_passes) == whole and len(in_passes) == buckets
+    assert [number for number, _ in in_passes] != [number for number, _ in whole], \
+        "one pass only: the test proved nothing"

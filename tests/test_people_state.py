@@ -25,7 +25,7 @@ from kg.people.candidates import Blocking, generate
 from kg.people.curation import read_curation
 from kg.people.review import apply_to_store
 from kg.people.snapshot import Snapshot, index
-from tests.outputs import copied_days, people_quads
+from tests.outputs import copied_days, field_of, people_quads
 
 P = "https://w3id.org/paperkg/person/"
 #: Spellings that meet under the name rules (and some that meet several full names).
@@ -164,7 +164,7 @@ def test_a_state_reads_back_and_damage_is_refused(tmp_path: Path) -> None:
     assert back is not None
     assert_same(back, state)
     for name in SNAPSHOT_FIELDS:
-        assert getattr(back.snapshot, name) == getattr(state.snapshot, name), name
+        assert field_of(back.snapshot, name) == field_of(state.snapshot, name), name
     assert back.written == state.written and back.snapshot.by_graph == state.snapshot.by_graph
     assert people_state.load(path, "g2") is None, "a state of another generation was used"
     assert people_state.load(tmp_path / "missing.sqlite", "g1") is None
@@ -239,7 +239,7 @@ def test_adds_keep_the_people_a_rebuild_finds(days: list[Path], tmp_path: Path,
     assert any(link.b.endswith("/adalovelace") for found in ours.accounts.values()
                for link in found), "the mentioned account was not linked to its person"
     for name in SNAPSHOT_FIELDS:
-        assert getattr(ours.snapshot, name) == getattr(rebuilt.snapshot, name), name
+        assert field_of(ours.snapshot, name) == field_of(rebuilt.snapshot, name), name
 
 
 @pytest.mark.parametrize("limit", [None, 5_000], ids=["by-entry", "by-graph"])

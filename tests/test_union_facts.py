@@ -26,7 +26,7 @@ from kg.people.hook import start_people
 from kg.people.links import refresh
 from kg.people.snapshot import read_snapshot, snapshot_of
 from kg.view import draw, projection
-from tests.outputs import build, copied_days, facts_of, people_quads, second_listing
+from tests.outputs import build, copied_days, facts_of, field_of, people_quads, second_listing
 
 
 @pytest.fixture()
@@ -225,7 +225,7 @@ def assert_state_is_the_store_s(out: Path) -> None:
         graph.close()
     for name in ("names", "listings", "tasks", "owners", "account_names", "paper_ids",
                  "listings_of", "papers_of", "owned", "listed"):
-        assert getattr(state.snapshot, name) == getattr(stored, name), name
+        assert field_of(state.snapshot, name) == field_of(stored, name), name
 
 
 def test_values_are_what_the_store_reads() -> None:

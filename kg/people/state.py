@@ -50,7 +50,7 @@ from kg.people.candidates import Blocking, Pair, blocking
 from kg.people.evidence import EvidenceFinder
 from kg.people.identity import IdentityLink, account_links, owning, owns, person_link
 from kg.people.kept import Table, TableSet, bucket_count, create, rows, write
-from kg.people.snapshot import Scope, Snapshot
+from kg.people.snapshot import Scope, Snapshot, listed_index, listed_of, owned_index, owned_of
 from kg.support.atomic import atomic_path
 
 #: The layout of :func:`save`'s file; change it when the state's fields change.
@@ -138,9 +138,9 @@ def changed_people(old: Snapshot, new: Snapshot) -> set[str]:
     accounts = set(_differ(old.account_names, new.account_names,
                            scope.accounts if scope else None))
     papers.update(paper for snap in (old, new) for account in accounts
-                  for paper in snap.owned.get(account, ()))
+                  for paper in owned_of(snap).get(account, ()))
     # Whoever left a paper's listings is on a listing that changed, so the new ones do.
-    changed.update(person for paper in papers for listing in new.listed.get(paper, ())
+    changed.update(person for paper in papers for listing in listed_of(new).get(paper, ())
                    for person in new.listings[listing].values())
     return changed
 
@@ -167,9 +167,11 @@ def _coauthors(snap: Snapshot, people: set[str]) -> set[str]:
 
 
 #: The snapshot's mappings kept as tables (:mod:`kg.people.kept`; its listings keyed
-#: by pairs); the blocking's are ``index``, ``compact`` and ``full`` (:func:`_tables`).
+#: by pairs), then the blocking's (:func:`_table`).
 _SNAPSHOT_TABLES = ("names", "listings", "tasks", "owners", "owned", "account_names",
                     "paper_ids", "listings_of", "papers_of", "listed")
+_BLOCKING_TABLES = ("index", "compact", "full")
+_TABLES = (*_SNAPSHOT_TABLES, *_BLOCKING_TABLES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,31 +195,32 @@ def save(state: PeopleState, path: str | os.PathLike[str], generation: str) -> N
     """
     target = Path(path)
     kept = state.kept
-    tables = _tables(state)
-    kept_tables = {name: table.table if isinstance(table, TableSet) else table
-                   for name, table in tables.items()}
-    if kept is not None and kept.path == target and all(
-            isinstance(table, Table) and table.db is kept.db for table in kept_tables.values()):
-        with kept.db:
-            for name, table in kept_tables.items():
-                assert isinstance(table, Table)
-                write(kept.db, name, table.changes())
-            kept.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?)",
-                                _parts(state, generation, kept.buckets))
-        return
-    buckets = {name: bucket_count(len(table)) for name, table in tables.items()}
+    if kept is not None and kept.path == target:
+        tables = {name: _table(state, name) for name in _TABLES}
+        if all(isinstance(table, Table) and table.db is kept.db for table in tables.values()):
+            with kept.db:
+                for name, table in tables.items():
+                    assert isinstance(table, Table)
+                    write(kept.db, name, table.changes())
+                kept.db.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?)",
+                                    _parts(state, generation, kept.buckets))
+            return
+    buckets = {}
     with atomic_path(target) as building:
         db = sqlite3.connect(building)
         try:
             # No journal and no syncs: a failed write leaves only a temporary file, and
             # atomic_path syncs the whole file before it takes the target's name.
             db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
+            for name in _TABLES:  # one at a time: a derived one is made for its write
+                table = _table(state, name, whole=True)
+                mapping = table if isinstance(table, Mapping) else dict.fromkeys(table, True)
+                buckets[name] = bucket_count(len(mapping))
+                create(db, name, rows(mapping, buckets[name], pairs=name == "listings"))
+                del table, mapping
             db.execute("CREATE TABLE parts(name TEXT PRIMARY KEY, v BLOB NOT NULL)")
             db.executemany("INSERT INTO parts VALUES (?, ?)",
                            _parts(state, generation, buckets))
-            for name, table in tables.items():
-                mapping = table if isinstance(table, Mapping) else dict.fromkeys(table, True)
-                create(db, name, rows(mapping, buckets[name], pairs=name == "listings"))
             db.commit()
         finally:
             db.close()
@@ -262,12 +265,19 @@ def load(path: str | os.PathLike[str], generation: str) -> PeopleState | None:
         return None
 
 
-def _tables(state: PeopleState) -> dict[str, Any]:
-    """The state's mappings by table name. (The blocking's names are the snapshot's,
-    which :meth:`Blocking.rename` made them.)"""
+def _table(state: PeopleState, name: str, *, whole: bool = False) -> Any:
+    """The state's mapping kept as table ``name`` (a :class:`TableSet`'s table). With
+    ``whole``, a derived index the snapshot left out is made, not kept on it. (The
+    blocking's names are the snapshot's, which :meth:`Blocking.rename` made them.)"""
     snap, block = state.snapshot, state.blocking
-    return {**{name: getattr(snap, name) for name in _SNAPSHOT_TABLES},
-            "index": block.index, "compact": block.compact, "full": block.full}
+    if name in _BLOCKING_TABLES:
+        table = getattr(block, name)
+        return table.table if isinstance(table, TableSet) and not whole else table
+    if name == "owned" and snap.owned is None:
+        return owned_index(snap.owners) if whole else owned_of(snap)
+    if name == "listed" and snap.listed is None:
+        return listed_index(snap.listings) if whole else listed_of(snap)
+    return getattr(snap, name)
 
 
 def _parts(state: PeopleState, generation: str, buckets: dict[str, int]
