@@ -58,18 +58,11 @@ DROP SILENT GRAPH VOID ;
 """
 _MERGE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } VALUES ?g { %s } }"
 _MANIFEST = """
-SELECT ?g ?name ?sha ?date (COUNT(DISTINCT ?entry) AS ?entries) WHERE { GRAPH ?g {
-  ?day prov:wasDerivedFrom ?src ; schema:datePublished ?date .
-  ?src rdfs:label ?name ; dcterms:identifier ?sha
-  OPTIONAL { ?entry schema:isPartOf ?day } } }
-GROUP BY ?g ?name ?sha ?date ORDER BY ?g
-"""
-# The manifest without the entry counts, which are most of its cost.
-_SOURCES = """
 SELECT ?g ?name ?sha ?date WHERE { GRAPH ?g {
   ?day prov:wasDerivedFrom ?src ; schema:datePublished ?date .
   ?src rdfs:label ?name ; dcterms:identifier ?sha } }
 """
+# Digest entries per day graph: most of the manifest's cost, read apart.
 _ENTRY_COUNTS = """
 SELECT ?g (COUNT(DISTINCT ?entry) AS ?entries) WHERE { GRAPH ?g {
   ?day prov:wasDerivedFrom ?src . ?entry schema:isPartOf ?day } }
@@ -257,7 +250,7 @@ class GraphStore:
             self._fold(self._spelled(ox.DefaultGraph()))
             self.refresh_void()
             return [g.value for g in written]
-        stored = self.manifest() if manifest is None else manifest
+        stored = self.manifest(entries=False) if manifest is None else manifest
         old = {item.graph for item in stored if item.source in keys}
         token = change.token if change is not None else uuid.uuid4().hex
         request = "".join(_RETRACT.replace("OLD", f"<{graph}>") for graph in sorted(old))
@@ -422,29 +415,30 @@ class GraphStore:
         """What has been ingested: source file, day, SHA-256 and graph, by file and day.
 
         ``entries=False`` leaves every day's entry count at 0: counting them is most
-        of the query (0.035 of 0.045 s on a year's store), and an add needs only the
+        of the cost (0.035 of 0.045 s on a year's store), and an add needs only the
         counts of the days it replaces (:meth:`entry_counts`)."""
         found = []
-        solutions = self.store.query(_MANIFEST if entries else _SOURCES, prefixes=v.PREFIXES)
+        solutions = self.store.query(_MANIFEST, prefixes=v.PREFIXES)
         assert isinstance(solutions, ox.QuerySolutions)
+        counts = self.entry_counts() if entries else {}
         for row in solutions:
             graph = row["g"].value
             key = self.minter.graph_source(graph)
             found.append(Ingested(key[0] if key else row["name"].value, row["date"].value,
                                   row["sha"].value.removeprefix("sha256:"), graph,
-                                  row["name"].value, int(row["entries"].value) if entries else 0))
+                                  row["name"].value, counts.get(graph, 0)))
         return sorted(found, key=lambda item: (item.source, item.day))
 
-    def entry_counts(self, graphs: Iterable[str]) -> dict[str, int]:
-        """The number of digest entries in each of these day graphs (as :meth:`manifest`
-        counts them)."""
-        wanted = sorted(graphs)
-        if not wanted:
+    def entry_counts(self, graphs: Iterable[str] | None = None) -> dict[str, int]:
+        """The number of digest entries in each of these day graphs (all of them by
+        default; a day without entries counts 0)."""
+        wanted = None if graphs is None else sorted(graphs)
+        if wanted == []:
             return {}
-        solutions = self.store.query(restricted(_ENTRY_COUNTS, "g", wanted),
-                                     prefixes=v.PREFIXES)
+        query = _ENTRY_COUNTS if wanted is None else restricted(_ENTRY_COUNTS, "g", wanted)
+        solutions = self.store.query(query, prefixes=v.PREFIXES)
         assert isinstance(solutions, ox.QuerySolutions)
-        counts = dict.fromkeys(wanted, 0)
+        counts = dict.fromkeys(wanted or (), 0)
         counts.update((row["g"].value, int(row["entries"].value)) for row in solutions)
         return counts
 

@@ -55,12 +55,11 @@ def person_link(key: Pair, finder: EvidenceFinder) -> IdentityLink:
 
 def owning(snap: Snapshot) -> set[str]:
     """The people listed on a paper with an owned artefact (who may hold an account)."""
-    return {person for listing, slots in snap.listings.items() if listing[1] in snap.owners
-            for person in slots.values()} & snap.names.keys()
+    return {person for person in snap.names if owns(snap, person)}
 
 
 def owns(snap: Snapshot, person: str) -> bool:
-    """Whether ``person`` is in :func:`owning` (looked up for one person)."""
+    """Whether ``person`` is named and listed on a paper with an owned artefact."""
     return person in snap.names and any(listing[1] in snap.owners
                                         for listing in snap.listings_of.get(person, ()))
 

@@ -219,12 +219,12 @@ def _patched(old: Snapshot, lookup: Lookup, part: Snapshot, persons: set[str],
     _put(new.tasks, papers, part.tasks)
     _put(new.paper_ids, papers, part.paper_ids)
     _put(new.owners, papers, part.owners)
-    new.owned = _owned(old, new, map(value, papers))
+    new.owned = owned = _owned(old, new, map(value, papers))
     # An account is named in the snapshot while it owns some paper's artefacts.
     accounts |= {f"<{a}>" for paper in papers for a in (*old.owners.get(value(paper), ()),
                                                        *part.owners.get(value(paper), ()))}
     names_of = _gather([(s, o) for s, o in lookup.by_subject(v.ACCOUNT_NAME, accounts)
-                        if owned_of(new).get(value(s))])
+                        if owned.get(value(s))])
     _put(new.account_names, accounts, {a: min(found) for a, found in names_of.items()})
     _reindex(old, new, {*dropped, *listings})
     new.scope = Scope(weakref.ref(old), frozenset(map(value, persons)),
